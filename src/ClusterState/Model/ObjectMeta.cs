@@ -1,0 +1,70 @@
+namespace ClusterState.Model;
+
+/// <summary>
+/// Metadata every object carries, as Kubernetes' <c>ObjectMeta</c>. The caller sets <see cref="Namespace"/>,
+/// <see cref="Name"/>, <see cref="Labels"/>, <see cref="Annotations"/>, <see cref="Finalizers"/> and
+/// <see cref="OwnerReferences"/>; the store sets the rest.
+/// </summary>
+public sealed record ObjectMeta
+{
+    /// <summary>The namespace (a DNS-1123 label); empty for cluster-scoped kinds.</summary>
+    public string Namespace { get; init; } = string.Empty;
+
+    /// <summary>The name, unique per kind within the namespace.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Labels used by selectors.</summary>
+    public StringMap Labels { get; init; }
+
+    /// <summary>Free-form annotations.</summary>
+    public StringMap Annotations { get; init; }
+
+    /// <summary>Finalizer names (qualified names).</summary>
+    public ValueArray<string> Finalizers { get; init; }
+
+    /// <summary>The objects this object depends on.</summary>
+    public ValueArray<OwnerReference> OwnerReferences { get; init; }
+
+    /// <summary>Assigned by the store when the object is created; stays the same until it is deleted.</summary>
+    public Guid Uid { get; init; }
+
+    /// <summary>
+    /// The revision of the object's last change (etcd's mod revision); the value to pass back as a precondition
+    /// on update or delete. Zero on objects that have not been stored.
+    /// </summary>
+    public long ResourceVersion { get; init; }
+
+    /// <summary>The revision at which the object was created (etcd's create revision).</summary>
+    public long CreateRevision { get; init; }
+
+    /// <summary>How many times the object was written since it was created: 1 on create (etcd's version).</summary>
+    public long Version { get; init; }
+
+    /// <summary>Bumped by the store when the specification changes (not on metadata-only or status updates).</summary>
+    public long Generation { get; init; }
+
+    /// <summary>When the object was created, from the store's <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset CreationTimestamp { get; init; }
+}
+
+/// <summary>A reference to an object that owns this one (Kubernetes' <c>OwnerReference</c>).</summary>
+public sealed record OwnerReference
+{
+    /// <summary>API version of the owner, e.g. <c>v1</c>.</summary>
+    public required string ApiVersion { get; init; }
+
+    /// <summary>Kind of the owner, e.g. <c>Service</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Name of the owner.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Uid of the owner.</summary>
+    public Guid Uid { get; init; }
+
+    /// <summary>True when the owner is the managing controller.</summary>
+    public bool? Controller { get; init; }
+
+    /// <summary>True when the owner cannot be deleted before this object.</summary>
+    public bool? BlockOwnerDeletion { get; init; }
+}

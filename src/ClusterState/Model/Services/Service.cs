@@ -1,0 +1,144 @@
+namespace ClusterState.Model;
+
+/// <summary>
+/// A Service (core/v1): a stable virtual IP and ports in front of the pods its selector picks.
+/// </summary>
+public sealed record Service : ClusterObject
+{
+    /// <summary>The value of <see cref="ServiceSpec.ClusterIP"/> that makes a Service headless.</summary>
+    public const string HeadlessClusterIP = "None";
+
+    /// <inheritdoc />
+    public override ResourceKind Kind => ResourceKind.Service;
+
+    /// <summary>The desired state.</summary>
+    public ServiceSpec Spec { get; init; } = new();
+
+    /// <summary>The observed state (load balancer ingress, conditions).</summary>
+    public ServiceStatus Status { get; init; } = new();
+
+    /// <summary>True when the Service has no cluster IP (<c>clusterIP: None</c>).</summary>
+    public bool IsHeadless => string.Equals(Spec.ClusterIP, HeadlessClusterIP, StringComparison.Ordinal);
+
+    internal override bool SpecDiffers(ClusterObject other) => other is not Service s || s.Spec != Spec;
+}
+
+/// <summary>The specification of a <see cref="Service"/> (Kubernetes' <c>ServiceSpec</c>).</summary>
+public sealed record ServiceSpec
+{
+    /// <summary>How the Service is exposed.</summary>
+    public ServiceType Type { get; init; } = ServiceType.ClusterIP;
+
+    /// <summary>The primary cluster IP, <c>None</c> for a headless Service, or null when unset.</summary>
+    public string? ClusterIP { get; init; }
+
+    /// <summary>The cluster IPs, one per family; when set, the first equals <see cref="ClusterIP"/>.</summary>
+    public ValueArray<string> ClusterIPs { get; init; }
+
+    /// <summary>The IP families, in the order of <see cref="ClusterIPs"/>.</summary>
+    public ValueArray<IPFamily> IPFamilies { get; init; }
+
+    /// <summary>Whether the Service is single- or dual-stack.</summary>
+    public IPFamilyPolicy? IPFamilyPolicy { get; init; }
+
+    /// <summary>The ports the Service exposes.</summary>
+    public ValueArray<ServicePort> Ports { get; init; }
+
+    /// <summary>Pods with these labels back the Service; empty for a Service whose endpoints are managed by hand.</summary>
+    public StringMap Selector { get; init; }
+
+    /// <summary>Client affinity.</summary>
+    public SessionAffinity SessionAffinity { get; init; } = SessionAffinity.None;
+
+    /// <summary>Settings of <see cref="SessionAffinity.ClientIP"/> affinity.</summary>
+    public SessionAffinityConfig? SessionAffinityConfig { get; init; }
+
+    /// <summary>The DNS name an <see cref="ServiceType.ExternalName"/> Service aliases.</summary>
+    public string? ExternalName { get; init; }
+
+    /// <summary>IPs outside the cluster on which nodes accept traffic for the Service.</summary>
+    public ValueArray<string> ExternalIPs { get; init; }
+
+    /// <summary>How traffic from outside the cluster is routed.</summary>
+    public TrafficPolicy? ExternalTrafficPolicy { get; init; }
+
+    /// <summary>How traffic from inside the cluster is routed.</summary>
+    public TrafficPolicy? InternalTrafficPolicy { get; init; }
+
+    /// <summary>The health check node port of a LoadBalancer Service with the Local external traffic policy.</summary>
+    public int? HealthCheckNodePort { get; init; }
+
+    /// <summary>A requested load balancer IP (deprecated in Kubernetes, kept for parity).</summary>
+    public string? LoadBalancerIP { get; init; }
+
+    /// <summary>Client CIDRs allowed through the load balancer.</summary>
+    public ValueArray<string> LoadBalancerSourceRanges { get; init; }
+
+    /// <summary>The load balancer implementation class.</summary>
+    public string? LoadBalancerClass { get; init; }
+
+    /// <summary>Whether node ports are allocated for a LoadBalancer Service.</summary>
+    public bool? AllocateLoadBalancerNodePorts { get; init; }
+
+    /// <summary>Publish addresses of pods that are not ready.</summary>
+    public bool PublishNotReadyAddresses { get; init; }
+
+    /// <summary>A traffic distribution preference, e.g. <c>PreferClose</c>.</summary>
+    public string? TrafficDistribution { get; init; }
+}
+
+/// <summary>How a <see cref="Service"/> is exposed.</summary>
+public enum ServiceType
+{
+    /// <summary>A virtual IP inside the cluster (the default).</summary>
+    ClusterIP = 0,
+
+    /// <summary>A port on every node, plus a cluster IP.</summary>
+    NodePort = 1,
+
+    /// <summary>An external load balancer, plus node ports and a cluster IP.</summary>
+    LoadBalancer = 2,
+
+    /// <summary>A DNS alias (CNAME) to <see cref="ServiceSpec.ExternalName"/>; no cluster IP.</summary>
+    ExternalName = 3,
+}
+
+/// <summary>Client affinity of a <see cref="Service"/>.</summary>
+public enum SessionAffinity
+{
+    /// <summary>No affinity.</summary>
+    None = 0,
+
+    /// <summary>Connections from one client IP go to the same backend.</summary>
+    ClientIP = 1,
+}
+
+/// <summary>Whether a <see cref="Service"/> is single- or dual-stack.</summary>
+public enum IPFamilyPolicy
+{
+    /// <summary>One IP family.</summary>
+    SingleStack = 0,
+
+    /// <summary>Two families when the cluster has them, else one.</summary>
+    PreferDualStack = 1,
+
+    /// <summary>Two families.</summary>
+    RequireDualStack = 2,
+}
+
+/// <summary>How traffic is routed to a <see cref="Service"/>'s endpoints.</summary>
+public enum TrafficPolicy
+{
+    /// <summary>To any ready endpoint in the cluster.</summary>
+    Cluster = 0,
+
+    /// <summary>Only to endpoints on the receiving node.</summary>
+    Local = 1,
+}
+
+/// <summary>Settings of client-IP session affinity.</summary>
+public sealed record SessionAffinityConfig
+{
+    /// <summary>How long affinity lasts, in seconds (1 to 86400; Kubernetes' default is 10800).</summary>
+    public int? ClientIPTimeoutSeconds { get; init; }
+}

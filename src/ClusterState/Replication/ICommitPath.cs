@@ -1,0 +1,16 @@
+namespace ClusterState.Replication;
+
+/// <summary>
+/// The one path every write takes: a request goes in, is ordered with every other write, applied to the state
+/// machine as one revision, and its result comes back. The single-node store applies directly
+/// (<see cref="LocalCommitPath"/>); a replicated store orders requests through its consensus log first and applies
+/// them on every peer. The store knows replication only through this interface.
+/// </summary>
+internal interface ICommitPath : IDisposable
+{
+    /// <summary>Orders and applies <paramref name="request"/>; completes with its result once it is committed.</summary>
+    ValueTask<TxnResult> CommitAsync(TxnRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Orders and applies a compaction at <paramref name="revision"/>.</summary>
+    ValueTask CompactAsync(long revision, CancellationToken cancellationToken);
+}

@@ -1,0 +1,25 @@
+using ClusterState.Model;
+
+namespace ClusterState.Storage;
+
+/// <summary>What one operation of a committed batch did to its key.</summary>
+internal enum ChangeType
+{
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// <summary>
+/// One key's change in a committed batch. For <see cref="ChangeType.Deleted"/>, <see cref="Object"/> is the
+/// object's last state.
+/// </summary>
+internal readonly record struct Change(ChangeType Type, ClusterObject Object, ClusterObject? Previous);
+
+/// <summary>Every change one revision made, in operation order: the unit watchers receive together.</summary>
+internal sealed class CommittedBatch(long revision, Change[] changes)
+{
+    public long Revision { get; } = revision;
+
+    public Change[] Changes { get; } = changes;
+}

@@ -1,0 +1,216 @@
+using ClusterState.Model;
+
+namespace ClusterState.Storage;
+
+/// <summary>The write side: applying a request as one revision, and compaction. Both run on the commit path only.</summary>
+internal sealed partial class MvccStore
+{
+    /// <summary>
+    /// Applies <paramref name="request"/>: evaluates the compares against the latest state, runs the chosen branch
+    /// and, when it writes anything, commits all its writes as the next revision. Deterministic: the same requests
+    /// in the same order produce the same state on every replica.
+    /// </summary>
+    /// <remarks>
+    /// Every check (exists, not found, resourceVersion precondition) runs before anything is changed, so a failing
+    /// operation leaves the state exactly as it was. The caller holds the commit lock.
+    /// </remarks>
+    /// <exception cref="AlreadyExistsException">A create found the object.</exception>
+    /// <exception cref="NotFoundException">An update or delete found no object.</exception>
+    /// <exception cref="ConflictException">A resourceVersion precondition failed.</exception>
+    public TxnResult Apply(TxnRequest request)
+    {
+        var current = _revision;
+        var succeeded = true;
+        foreach (var compare in request.Compares)
+        {
+            if (!compare.Holds(ReadTarget(compare)))
+            {
+                succeeded = false;
+                break;
+            }
+        }
+
+        var operations = succeeded ? request.Success : request.Failure;
+        if (operations.Length == 0)
+        {
+            return new TxnResult(succeeded, current, []);
+        }
+
+        var next = current + 1;
+        var changes = new Change[operations.Length];
+        var histories = new KeyHistory?[operations.Length];
+        var results = new ClusterObject?[operations.Length];
+        for (var i = 0; i < operations.Length; i++)
+        {
+            var operation = operations[i];
+            var name = new ObjectName(operation.Namespace, operation.Name);
+            var history = Table(operation.Kind).Find(name);
+            var stored = history?.Head?.Value;
+            histories[i] = history;
+            changes[i] = Stage(request, i, operation, stored, next);
+            results[i] = changes[i].Object;
+        }
+
+        // Every check passed: nothing below can fail, so the batch lands whole.
+        for (var i = 0; i < operations.Length; i++)
+        {
+            var operation = operations[i];
+            var history = histories[i] ?? Table(operation.Kind).GetOrAddLocked(new ObjectName(operation.Namespace, operation.Name));
+            var change = changes[i];
+            history.AppendLocked(new StoredVersion(next, change.Type == ChangeType.Deleted ? null : change.Object));
+        }
+
+        Log.AppendLocked(new CommittedBatch(next, changes));
+        Volatile.Write(ref _revision, next);
+        AssertInvariants();
+        Committed?.Invoke(next);
+        return new TxnResult(succeeded, next, results);
+    }
+
+    /// <summary>Checks one operation against the stored object and builds the change it makes at revision <paramref name="next"/>.</summary>
+    private static Change Stage(TxnRequest request, int index, TxnOperation operation, ClusterObject? stored, long next)
+    {
+        switch (operation.Type)
+        {
+            case TxnOperationType.Create:
+            {
+                if (stored is not null)
+                {
+                    throw new AlreadyExistsException(operation.Kind, operation.Namespace, operation.Name);
+                }
+
+                var obj = operation.Object!;
+                var created = obj with
+                {
+                    Metadata = obj.Metadata with
+                    {
+                        Uid = request.UidFor(index),
+                        ResourceVersion = next,
+                        CreateRevision = next,
+                        Version = 1,
+                        Generation = 1,
+                        CreationTimestamp = request.Timestamp,
+                    },
+                };
+                return new Change(ChangeType.Added, created, null);
+            }
+
+            case TxnOperationType.Update:
+            {
+                var current = CheckExisting(operation, stored);
+                var obj = operation.Object!;
+                var meta = current.Metadata;
+                var updated = obj with
+                {
+                    Metadata = obj.Metadata with
+                    {
+                        Uid = meta.Uid,
+                        ResourceVersion = next,
+                        CreateRevision = meta.CreateRevision,
+                        Version = meta.Version + 1,
+                        Generation = obj.SpecDiffers(current) ? meta.Generation + 1 : meta.Generation,
+                        CreationTimestamp = meta.CreationTimestamp,
+                    },
+                };
+                return new Change(ChangeType.Modified, updated, current);
+            }
+
+            case TxnOperationType.Delete:
+            {
+                var current = CheckExisting(operation, stored);
+                return new Change(ChangeType.Deleted, current, current);
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(operation), operation.Type, "Unknown operation type.");
+        }
+    }
+
+    private static ClusterObject CheckExisting(TxnOperation operation, ClusterObject? stored)
+    {
+        if (stored is null)
+        {
+            throw new NotFoundException(operation.Kind, operation.Namespace, operation.Name);
+        }
+
+        if (operation.ExpectedResourceVersion != 0 && operation.ExpectedResourceVersion != stored.Metadata.ResourceVersion)
+        {
+            throw new ConflictException(operation.Kind, operation.Namespace, operation.Name, operation.ExpectedResourceVersion, stored.Metadata.ResourceVersion);
+        }
+
+        return stored;
+    }
+
+    private long ReadTarget(Compare compare)
+    {
+        var stored = Table(compare.Kind).Find(new ObjectName(compare.Namespace, compare.Name))?.Head?.Value;
+        if (stored is null)
+        {
+            return 0;
+        }
+
+        return compare.Target switch
+        {
+            CompareTarget.Version => stored.Metadata.Version,
+            CompareTarget.ResourceVersion => stored.Metadata.ResourceVersion,
+            CompareTarget.CreateRevision => stored.Metadata.CreateRevision,
+            _ => 0,
+        };
+    }
+
+    /// <summary>
+    /// Drops history below <paramref name="revision"/>: reads at it and later keep working, earlier ones fail
+    /// with <see cref="RevisionCompactedException"/>. Returns the number of keys removed. The caller holds the
+    /// commit lock.
+    /// </summary>
+    /// <exception cref="RevisionCompactedException">The revision is already compacted.</exception>
+    /// <exception cref="FutureRevisionException">The revision is beyond the current one.</exception>
+    public int Compact(long revision)
+    {
+        var current = _revision;
+        if (revision > current)
+        {
+            throw new FutureRevisionException(revision, current);
+        }
+
+        if (revision <= _compactedRevision)
+        {
+            throw new RevisionCompactedException(revision, _compactedRevision);
+        }
+
+        // Publish the compaction revision first: a read that starts now is refused rather than served from
+        // history that is about to be cut.
+        Volatile.Write(ref _compactedRevision, revision);
+        var removed = 0;
+        foreach (var table in _tables)
+        {
+            if (table is null)
+            {
+                continue;
+            }
+
+            List<ObjectName>? dead = null;
+            foreach (var history in table.AllLocked())
+            {
+                if (history.CompactLocked(revision))
+                {
+                    (dead ??= []).Add(history.Name);
+                }
+            }
+
+            if (dead is not null)
+            {
+                foreach (var name in dead)
+                {
+                    table.RemoveLocked(name);
+                }
+
+                removed += dead.Count;
+            }
+        }
+
+        Log.CompactLocked(revision);
+        AssertInvariants();
+        return removed;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using ClusterState.Model;
+
+namespace ClusterState.Storage;
+
+/// <summary>
+/// The multi-version state: one table per kind, the global revision, the compaction revision and the revision
+/// log. It is the deterministic state machine a commit path applies requests to (<see cref="Apply"/>), and it
+/// serves lock-free reads at the latest or any retained revision.
+/// </summary>
+/// <remarks>
+/// <para>Ownership: every mutation (<see cref="Apply"/>, <see cref="Compact"/>) runs on the commit path, one at a
+/// time; the commit path's lock is the only lock. Readers never lock and never wait.</para>
+/// <para>Publication order: a batch's versions and log entry are written first, then <see cref="_revision"/> is
+/// published with a volatile write. A reader reads the revision first, so everything it can see at that revision
+/// is complete: no reader ever observes part of a batch.</para>
+/// </remarks>
+internal sealed partial class MvccStore
+{
+    /// <summary>Tables indexed by <see cref="ResourceKind"/>.</summary>
+    private readonly ResourceTable[] _tables;
+
+    /// <summary>The last committed revision; written only by the commit path, after the batch is in place.</summary>
+    private long _revision;
+
+    /// <summary>Reads below this revision fail as compacted; written only by the commit path.</summary>
+    private long _compactedRevision;
+
+    public MvccStore()
+    {
+        _tables = new ResourceTable[ResourceKinds.All.Count + 1];
+        foreach (var kind in ResourceKinds.All)
+        {
+            _tables[(int)kind] = new ResourceTable();
+        }
+
+        Log = new RevisionLog(1);
+    }
+
+    /// <summary>Called on the commit path after each revision is published (the watch hub's wake-up).</summary>
+    public Action<long>? Committed { get; set; }
+
+    /// <summary>The committed batches, for watchers.</summary>
+    public RevisionLog Log { get; }
+
+    /// <summary>The latest committed revision (0 before the first write).</summary>
+    public long Revision => Volatile.Read(ref _revision);
+
+    /// <summary>The compaction revision: reads and watches below it fail (0 when nothing was compacted).</summary>
+    public long CompactedRevision => Volatile.Read(ref _compactedRevision);
+
+    /// <summary>How many keys the store holds across kinds (including deleted keys not yet compacted).</summary>
+    public int KeyCount => _tables.Sum(t => t?.KeyCount ?? 0);
+
+    private ResourceTable Table(ResourceKind kind)
+    {
+        var index = (int)kind;
+        if ((uint)index >= (uint)_tables.Length || _tables[index] is not { } table)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown kind.");
+        }
+
+        return table;
+    }
+
+    /// <summary>Resolves a requested read revision (null = latest) and checks it is retained and not in the future.</summary>
+    public long ResolveReadRevision(long? requested)
+    {
+        var current = Revision;
+        if (requested is not { } revision || revision == 0)
+        {
+            return current;
+        }
+
+        if (revision < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(requested), revision, "A revision is positive (or null for the latest).");
+        }
+
+        if (revision > current)
+        {
+            throw new FutureRevisionException(revision, current);
+        }
+
+        CheckNotCompacted(revision);
+        return revision;
+    }
+
+    /// <summary>Throws when compaction has passed <paramref name="revision"/> (called again after a read, in case it raced one).</summary>
+    public void CheckNotCompacted(long revision)
+    {
+        var compacted = CompactedRevision;
+        if (revision < compacted)
+        {
+            throw new RevisionCompactedException(revision, compacted);
+        }
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertInvariants() => Debug.Assert(_compactedRevision <= _revision, "compacted <= revision");
+}

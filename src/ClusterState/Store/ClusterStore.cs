@@ -1,0 +1,154 @@
+using System.Diagnostics.Metrics;
+using ClusterState.Hosting;
+using ClusterState.Model;
+using ClusterState.Replication;
+using ClusterState.Storage;
+using ClusterState.Watch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClusterState;
+
+/// <summary>
+/// The embedded store: in memory, ready as soon as it is constructed. See <see cref="IClusterStore"/> for the
+/// guarantees.
+/// </summary>
+/// <example>
+/// <code>
+/// using var store = new ClusterStore();
+/// var web = await store.Services.CreateAsync(new Service
+/// {
+///     Metadata = new() { Namespace = "default", Name = "web" },
+///     Spec = new() { ClusterIP = "10.96.0.10", Ports = [new() { Port = 80, TargetPort = 8080 }] },
+/// });
+/// </code>
+/// </example>
+public sealed class ClusterStore : IClusterStore
+{
+    private readonly ClusterStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ICommitPath _commitPath;
+    private readonly ClusterStoreMetrics _metrics;
+    private readonly ResourceCollection<Service> _services;
+    private readonly ResourceCollection<Endpoints> _endpoints;
+    private readonly ResourceCollection<EndpointSlice> _endpointSlices;
+    private readonly ResourceCollection<NetworkPolicy> _networkPolicies;
+    private readonly ResourceCollection<ClusterNetworkConfig> _networkConfigs;
+    private int _disposed;
+
+    /// <summary>Creates an empty in-memory store.</summary>
+    /// <param name="options">Limits and history retention; null for the defaults.</param>
+    /// <param name="timeProvider">The clock for creation timestamps and progress notifications; null for the system clock.</param>
+    /// <param name="loggerFactory">Where the store logs; null for nowhere.</param>
+    /// <param name="meterFactory">Where the store's metrics are created; null for a meter of its own.</param>
+    public ClusterStore(
+        ClusterStoreOptions? options = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null)
+    {
+        _options = (options ?? new ClusterStoreOptions()).Clone();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterStore>();
+
+        State = new MvccStore();
+        Hub = new WatchHub(State, _time, _options.WatchProgressInterval);
+        State.Committed = Hub.OnCommitted;
+        _commitPath = new LocalCommitPath(State, _options.HistoryRetention, Logger);
+        _metrics = new ClusterStoreMetrics(meterFactory, State, Hub);
+
+        _services = new(this);
+        _endpoints = new(this);
+        _endpointSlices = new(this);
+        _networkPolicies = new(this);
+        _networkConfigs = new(this);
+        Log.StoreCreated(Logger, _options.HistoryRetention);
+    }
+
+    /// <inheritdoc />
+    public long Revision => State.Revision;
+
+    /// <inheritdoc />
+    public long CompactedRevision => State.CompactedRevision;
+
+    /// <inheritdoc />
+    public IResourceCollection<Service> Services => _services;
+
+    /// <inheritdoc />
+    public IResourceCollection<Endpoints> Endpoints => _endpoints;
+
+    /// <inheritdoc />
+    public IResourceCollection<EndpointSlice> EndpointSlices => _endpointSlices;
+
+    /// <inheritdoc />
+    public IResourceCollection<NetworkPolicy> NetworkPolicies => _networkPolicies;
+
+    /// <inheritdoc />
+    public IResourceCollection<ClusterNetworkConfig> NetworkConfigs => _networkConfigs;
+
+    internal MvccStore State { get; }
+
+    internal WatchHub Hub { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <inheritdoc />
+    public IResourceCollection<T> Collection<T>()
+        where T : ClusterObject => ResourceKinds.Of<T>() switch
+        {
+            ResourceKind.Service => (IResourceCollection<T>)(object)_services,
+            ResourceKind.Endpoints => (IResourceCollection<T>)(object)_endpoints,
+            ResourceKind.EndpointSlice => (IResourceCollection<T>)(object)_endpointSlices,
+            ResourceKind.NetworkPolicy => (IResourceCollection<T>)(object)_networkPolicies,
+            _ => (IResourceCollection<T>)(object)_networkConfigs,
+        };
+
+    /// <inheritdoc />
+    public TransactionBuilder Transaction() => new(this);
+
+    /// <inheritdoc />
+    public ValueTask CompactAsync(long revision, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(revision, 1);
+        return _commitPath.CompactAsync(revision, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IObservable<WatchEvent<ClusterObject>> Watch(WatchOptions? options = null) =>
+        new WatchObservable<ClusterObject>(Hub, null, options, Logger);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<WatchEvent<ClusterObject>> WatchAsync(WatchOptions? options = null, CancellationToken cancellationToken = default) =>
+        WatchStream.Open<ClusterObject>(Hub, null, options, cancellationToken);
+
+    /// <summary>Stops taking writes and completes every watch (observers get <c>OnCompleted</c>).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _commitPath.Dispose();
+        Hub.Dispose();
+        _metrics.Dispose();
+    }
+
+    internal ValueTask<TxnResult> CommitAsync(TxnOperation operation, CancellationToken cancellationToken) =>
+        Commit(TxnRequest.Single(operation, _options, _time), cancellationToken);
+
+    internal ValueTask<TxnResult> CommitAsync(Compare[] compares, TxnOperation[] then, TxnOperation[] otherwise, CancellationToken cancellationToken) =>
+        Commit(TxnRequest.Prepare(compares, then, otherwise, _options, _time), cancellationToken);
+
+    private ValueTask<TxnResult> Commit(TxnRequest request, CancellationToken cancellationToken)
+    {
+        var pending = _commitPath.CommitAsync(request, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            _metrics.RecordCommit(pending.Result);
+        }
+
+        return pending;
+    }
+}

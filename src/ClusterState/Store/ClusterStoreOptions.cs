@@ -1,0 +1,49 @@
+namespace ClusterState;
+
+/// <summary>Settings of a <see cref="ClusterStore"/>. Every limit is explicit; the defaults follow etcd where it has one.</summary>
+public sealed class ClusterStoreOptions
+{
+    /// <summary>etcd's default request size limit (1.5 MiB).</summary>
+    public const long DefaultMaxObjectBytes = 1536 * 1024;
+
+    /// <summary>
+    /// The largest object accepted, in bytes of its encoded form (strings as UTF-8 plus a small fixed cost per
+    /// field). A larger object fails with <see cref="LimitExceededException"/>. Default: 1.5 MiB, like etcd.
+    /// </summary>
+    public long MaxObjectBytes { get; set; } = DefaultMaxObjectBytes;
+
+    /// <summary>
+    /// The most operations one transaction branch may hold; more fail with <see cref="LimitExceededException"/>.
+    /// Default: 1024 (etcd's default is 128).
+    /// </summary>
+    public int MaxOperationsPerTransaction { get; set; } = 1024;
+
+    /// <summary>
+    /// How many revisions of history the store keeps for reads at past revisions and for watches to replay and
+    /// catch up from; older history is compacted automatically as writes arrive. Null turns automatic compaction
+    /// off (history then grows until <see cref="IClusterStore.CompactAsync"/> is called, as etcd without
+    /// auto-compaction). Default: 100,000 revisions.
+    /// </summary>
+    public long? HistoryRetention { get; set; } = 100_000;
+
+    /// <summary>
+    /// How often watchers that asked for progress notifications receive a bookmark carrying the current revision
+    /// while they are caught up. Default: 10 minutes, like etcd's progress-notify interval.
+    /// </summary>
+    public TimeSpan WatchProgressInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxObjectBytes, 1024, nameof(MaxObjectBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOperationsPerTransaction, 1, nameof(MaxOperationsPerTransaction));
+        if (HistoryRetention is { } retention)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(retention, 1, nameof(HistoryRetention));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WatchProgressInterval, TimeSpan.Zero, nameof(WatchProgressInterval));
+    }
+
+    internal ClusterStoreOptions Clone() => (ClusterStoreOptions)MemberwiseClone();
+}

@@ -1,0 +1,58 @@
+using ClusterState.Model;
+
+namespace ClusterState;
+
+/// <summary>
+/// A store of cluster network state with etcd's semantics: one global revision bumped by every committed write
+/// batch, per-object create revision, resourceVersion (mod revision) and version, reads at the latest or a past
+/// revision, optimistic concurrency, atomic multi-object transactions, compaction, and ordered, gap-free watches.
+/// </summary>
+/// <remarks>
+/// Reads never block and never see part of a batch. Writes are validated on the caller's thread, then go through
+/// one commit path in order. Thread-safe: share one instance.
+/// </remarks>
+public interface IClusterStore : IDisposable
+{
+    /// <summary>The latest committed revision (0 for an empty store that has never been written).</summary>
+    long Revision { get; }
+
+    /// <summary>The compaction revision: reads and watches below it fail with <see cref="RevisionCompactedException"/>.</summary>
+    long CompactedRevision { get; }
+
+    /// <summary>Services.</summary>
+    IResourceCollection<Service> Services { get; }
+
+    /// <summary>Endpoints.</summary>
+    IResourceCollection<Endpoints> Endpoints { get; }
+
+    /// <summary>EndpointSlices.</summary>
+    IResourceCollection<EndpointSlice> EndpointSlices { get; }
+
+    /// <summary>NetworkPolicies.</summary>
+    IResourceCollection<NetworkPolicy> NetworkPolicies { get; }
+
+    /// <summary>Cluster network configurations (cluster-scoped: use an empty namespace).</summary>
+    IResourceCollection<ClusterNetworkConfig> NetworkConfigs { get; }
+
+    /// <summary>The collection of objects of <typeparamref name="T"/>.</summary>
+    IResourceCollection<T> Collection<T>()
+        where T : ClusterObject;
+
+    /// <summary>
+    /// Starts a transaction across kinds: <c>If</c> compares, <c>Then</c> operations when all hold, <c>Else</c>
+    /// operations otherwise; committed atomically as one revision.
+    /// </summary>
+    TransactionBuilder Transaction();
+
+    /// <summary>
+    /// Drops history below <paramref name="revision"/>. Reads at it and later keep working; older reads and watches
+    /// fail with <see cref="RevisionCompactedException"/>.
+    /// </summary>
+    ValueTask CompactAsync(long revision, CancellationToken cancellationToken = default);
+
+    /// <summary>Watches every kind as an observable; each subscription is its own watch.</summary>
+    IObservable<WatchEvent<ClusterObject>> Watch(WatchOptions? options = null);
+
+    /// <summary>Watches every kind as an async sequence; the start revision is fixed when this is called.</summary>
+    IAsyncEnumerable<WatchEvent<ClusterObject>> WatchAsync(WatchOptions? options = null, CancellationToken cancellationToken = default);
+}

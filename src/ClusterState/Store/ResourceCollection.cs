@@ -1,0 +1,60 @@
+using ClusterState.Model;
+using ClusterState.Storage;
+using ClusterState.Watch;
+
+namespace ClusterState;
+
+/// <summary>The typed view of one kind, over the store's shared state and commit path.</summary>
+internal sealed class ResourceCollection<T>(ClusterStore store) : IResourceCollection<T>
+    where T : ClusterObject
+{
+    private static readonly ResourceKind Kind = ResourceKinds.Of<T>();
+
+    public T? Get(string @namespace, string name, long? revision = null)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(name);
+        var state = store.State;
+        var at = state.ResolveReadRevision(revision);
+        return (T?)state.Get(Kind, new ObjectName(@namespace, name), at);
+    }
+
+    public ListResult<T> List(ListOptions? options = null)
+    {
+        var state = store.State;
+        var at = state.ResolveReadRevision(options?.Revision);
+        var items = state.List<T>(Kind, at, options?.Namespace, options?.LabelSelector);
+        return new ListResult<T>(items, at);
+    }
+
+    public ValueTask<T> CreateAsync(T obj, CancellationToken cancellationToken = default) =>
+        WriteAsync(TxnOperation.Create(obj), cancellationToken);
+
+    public ValueTask<T> UpdateAsync(T obj, CancellationToken cancellationToken = default) =>
+        WriteAsync(TxnOperation.Update(obj), cancellationToken);
+
+    public ValueTask<T> UpdateUnconditionallyAsync(T obj, CancellationToken cancellationToken = default) =>
+        WriteAsync(TxnOperation.UpdateUnconditionally(obj), cancellationToken);
+
+    public ValueTask<T> DeleteAsync(string @namespace, string name, long? expectedResourceVersion = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(TxnOperation.Delete(Kind, @namespace, name, expectedResourceVersion), cancellationToken);
+
+    public IObservable<WatchEvent<T>> Watch(WatchOptions? options = null) =>
+        new WatchObservable<T>(store.Hub, Kind, options, store.Logger);
+
+    public IAsyncEnumerable<WatchEvent<T>> WatchAsync(WatchOptions? options = null, CancellationToken cancellationToken = default) =>
+        WatchStream.Open<T>(store.Hub, Kind, options, cancellationToken);
+
+    private ValueTask<T> WriteAsync(TxnOperation operation, CancellationToken cancellationToken)
+    {
+        var pending = store.CommitAsync(operation, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            return ValueTask.FromResult((T)pending.Result.Results[0]!);
+        }
+
+        return Await(pending);
+
+        static async ValueTask<T> Await(ValueTask<TxnResult> pending) => (T)(await pending.ConfigureAwait(false)).Results[0]!;
+    }
+}

@@ -1,0 +1,97 @@
+using ClusterState.Model;
+using ClusterState.Validation;
+
+namespace ClusterState;
+
+/// <summary>
+/// A validated write request as the commit path carries it: compares, the two branches, and the values the
+/// proposer fixes so that applying it is deterministic on every replica (the timestamp and the uid seed).
+/// </summary>
+internal sealed class TxnRequest
+{
+    private TxnRequest(Compare[] compares, TxnOperation[] success, TxnOperation[] failure, DateTimeOffset timestamp, Guid uidSeed)
+    {
+        Compares = compares;
+        Success = success;
+        Failure = failure;
+        Timestamp = timestamp;
+        UidSeed = uidSeed;
+    }
+
+    public Compare[] Compares { get; }
+
+    public TxnOperation[] Success { get; }
+
+    public TxnOperation[] Failure { get; }
+
+    /// <summary>The creation time given to objects this request creates.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The uid of the object created by operation i is this seed with i mixed in; see <see cref="UidFor"/>.</summary>
+    public Guid UidSeed { get; }
+
+    /// <summary>
+    /// Validates every operation (on the caller's thread, before the commit path) and fixes timestamp and uid seed.
+    /// </summary>
+    public static TxnRequest Prepare(Compare[] compares, TxnOperation[] success, TxnOperation[] failure, ClusterStoreOptions options, TimeProvider time)
+    {
+        if (success.Length > options.MaxOperationsPerTransaction || failure.Length > options.MaxOperationsPerTransaction)
+        {
+            throw new LimitExceededException("operations per transaction", Math.Max(success.Length, failure.Length), options.MaxOperationsPerTransaction, "transaction");
+        }
+
+        foreach (var compare in compares)
+        {
+            ArgumentNullException.ThrowIfNull(compare, nameof(compares));
+            if (!Enum.IsDefined(compare.Kind) || !Enum.IsDefined(compare.Target) || !Enum.IsDefined(compare.Operator))
+            {
+                throw new ArgumentException($"Compare {compare} has an undefined kind, target or operator.", nameof(compares));
+            }
+        }
+
+        CheckBranch(success, "then", options);
+        CheckBranch(failure, "else", options);
+        return new TxnRequest(compares, success, failure, time.GetUtcNow(), Guid.NewGuid());
+    }
+
+    /// <summary>A single-operation request with no compares.</summary>
+    public static TxnRequest Single(TxnOperation operation, ClusterStoreOptions options, TimeProvider time) =>
+        Prepare([], [operation], [], options, time);
+
+    /// <summary>The uid for the object created by operation <paramref name="index"/> of the request.</summary>
+    public Guid UidFor(int index)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        UidSeed.TryWriteBytes(bytes);
+        var tail = BitConverter.ToUInt32(bytes[12..]) ^ (uint)index;
+        BitConverter.TryWriteBytes(bytes[12..], tail);
+        return new Guid(bytes);
+    }
+
+    private static void CheckBranch(TxnOperation[] operations, string branch, ClusterStoreOptions options)
+    {
+        HashSet<(ResourceKind, ObjectNameKey)>? seen = operations.Length > 1 ? [] : null;
+        for (var i = 0; i < operations.Length; i++)
+        {
+            var operation = operations[i];
+            ArgumentNullException.ThrowIfNull(operation, nameof(operations));
+            if (operation.Object is { } obj)
+            {
+                ObjectValidator.Validate(obj, options.MaxObjectBytes);
+            }
+            else if (string.IsNullOrEmpty(operation.Name))
+            {
+                throw new ValidationException($"{branch}[{i}]", [new ValidationError("name", "Required value")]);
+            }
+
+            if (seen is not null && !seen.Add((operation.Kind, new ObjectNameKey(operation.Namespace, operation.Name))))
+            {
+                throw new ValidationException(
+                    "transaction",
+                    [new ValidationError($"{branch}[{i}]", $"Duplicate value: {TxnOperation.Describe(operation.Kind, operation.Namespace, operation.Name)} is already written by an earlier operation of this branch")]);
+            }
+        }
+    }
+
+    private readonly record struct ObjectNameKey(string Namespace, string Name);
+}

@@ -1,0 +1,269 @@
+using System.Text;
+using ClusterState.Model;
+
+namespace ClusterState.Validation;
+
+/// <summary>Validation of the parts every kind shares: metadata, labels, selectors, references, endpoint ports.</summary>
+internal static class CommonValidation
+{
+    /// <summary>Reports <paramref name="error"/> against <paramref name="field"/> when it is not null.</summary>
+    public static void Check(this ValidationContext context, string field, string? error)
+    {
+        if (error is not null)
+        {
+            context.Error(field, error);
+        }
+    }
+
+    /// <summary>Measures a string and checks it with <paramref name="rule"/> when it is set.</summary>
+    public static void Optional(this ValidationContext context, string field, string? value, Func<string, string?> rule)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        context.Measure(value);
+        context.Check(field, rule(value));
+    }
+
+    /// <summary>Checks that an enum holds one of its named values.</summary>
+    public static void Enum<TEnum>(this ValidationContext context, string field, TEnum value)
+        where TEnum : struct, Enum
+    {
+        context.MeasureScalar();
+        if (!System.Enum.IsDefined(value))
+        {
+            context.Error(field, $"Unsupported value: \"{value}\": supported values: {string.Join(", ", System.Enum.GetNames<TEnum>().Select(n => "\"" + n + "\""))}");
+        }
+    }
+
+    /// <summary>Validates metadata; <paramref name="nameRule"/> is the kind's rule for names.</summary>
+    public static void Metadata(ValidationContext context, ObjectMeta? metadata, bool namespaced, Func<string, string?> nameRule)
+    {
+        if (metadata is null)
+        {
+            context.Error("metadata", "Required value");
+            return;
+        }
+
+        using var scope = context.Enter("metadata");
+        if (string.IsNullOrEmpty(metadata.Name))
+        {
+            context.Error("name", "Required value: name is required");
+        }
+        else
+        {
+            context.Measure(metadata.Name);
+            context.Check("name", nameRule(metadata.Name));
+        }
+
+        if (namespaced)
+        {
+            if (string.IsNullOrEmpty(metadata.Namespace))
+            {
+                context.Error("namespace", "Required value: namespace is required for a namespaced kind");
+            }
+            else
+            {
+                context.Measure(metadata.Namespace);
+                context.Check("namespace", Rules.DnsLabel(metadata.Namespace));
+            }
+        }
+        else if (!string.IsNullOrEmpty(metadata.Namespace))
+        {
+            context.Error("namespace", "Forbidden: not allowed on a cluster-scoped kind");
+        }
+
+        Labels(context, "labels", metadata.Labels);
+        Annotations(context, metadata.Annotations);
+        for (var i = 0; i < metadata.Finalizers.Count; i++)
+        {
+            var finalizer = metadata.Finalizers[i];
+            context.Measure(finalizer);
+            using var f = context.Enter("finalizers", i);
+            context.Check(string.Empty, finalizer is null ? "must not be null" : Rules.QualifiedName(finalizer));
+        }
+
+        for (var i = 0; i < metadata.OwnerReferences.Count; i++)
+        {
+            using var o = context.Enter("ownerReferences", i);
+            var owner = metadata.OwnerReferences[i];
+            if (owner is null)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            Required(context, "apiVersion", owner.ApiVersion);
+            Required(context, "kind", owner.Kind);
+            Required(context, "name", owner.Name);
+            context.MeasureScalar();
+            context.MeasureScalar();
+        }
+    }
+
+    /// <summary>Validates a label map: qualified-name keys, label values.</summary>
+    public static void Labels(ValidationContext context, string field, StringMap labels)
+    {
+        foreach (var pair in labels)
+        {
+            context.Measure(pair.Key);
+            context.Measure(pair.Value);
+            var keyError = Rules.QualifiedName(pair.Key);
+            var valueError = Rules.LabelValue(pair.Value);
+            if (keyError is not null || valueError is not null)
+            {
+                using var scope = context.EnterKey(field, pair.Key);
+                context.Check(string.Empty, keyError is null ? null : "key " + keyError);
+                context.Check(string.Empty, valueError is null ? null : $"Invalid value: \"{pair.Value}\": {valueError}");
+            }
+        }
+    }
+
+    /// <summary>Validates annotations: qualified-name keys and a total size of at most 256 KiB.</summary>
+    public static void Annotations(ValidationContext context, StringMap annotations)
+    {
+        long total = 0;
+        foreach (var pair in annotations)
+        {
+            context.Measure(pair.Key);
+            context.Measure(pair.Value);
+            total += Encoding.UTF8.GetByteCount(pair.Key) + Encoding.UTF8.GetByteCount(pair.Value);
+            if (Rules.QualifiedName(pair.Key) is { } keyError)
+            {
+                using var scope = context.EnterKey("annotations", pair.Key);
+                context.Error(string.Empty, "key " + keyError);
+            }
+        }
+
+        if (total > Rules.TotalAnnotationSizeLimit)
+        {
+            context.Error("annotations", $"Too long: may not be more than {Rules.TotalAnnotationSizeLimit} bytes in total");
+        }
+    }
+
+    /// <summary>Validates a label selector's keys, values and operators.</summary>
+    public static void Selector(ValidationContext context, string field, LabelSelector? selector)
+    {
+        if (selector is null)
+        {
+            return;
+        }
+
+        using var scope = context.Enter(field);
+        Labels(context, "matchLabels", selector.MatchLabels);
+        for (var i = 0; i < selector.MatchExpressions.Count; i++)
+        {
+            using var e = context.Enter("matchExpressions", i);
+            var requirement = selector.MatchExpressions[i];
+            if (requirement is null)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            context.Measure(requirement.Key);
+            context.Check("key", requirement.Key is null ? "Required value" : Rules.QualifiedName(requirement.Key));
+            context.Enum("operator", requirement.Operator);
+            switch (requirement.Operator)
+            {
+                case LabelSelectorOperator.In or LabelSelectorOperator.NotIn when requirement.Values.IsEmpty:
+                    context.Error("values", "Required value: must be specified when `operator` is 'In' or 'NotIn'");
+                    break;
+                case LabelSelectorOperator.Exists or LabelSelectorOperator.DoesNotExist when !requirement.Values.IsEmpty:
+                    context.Error("values", "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+                    break;
+            }
+
+            for (var v = 0; v < requirement.Values.Count; v++)
+            {
+                var value = requirement.Values[v];
+                context.Measure(value);
+                using var vs = context.Enter("values", v);
+                context.Check(string.Empty, value is null ? "must not be null" : Rules.LabelValue(value));
+            }
+        }
+    }
+
+    /// <summary>Validates an object reference (every field optional).</summary>
+    public static void Reference(ValidationContext context, string field, ObjectReference? reference)
+    {
+        if (reference is null)
+        {
+            return;
+        }
+
+        using var scope = context.Enter(field);
+        context.Optional("namespace", reference.Namespace, Rules.DnsLabel);
+        context.Optional("name", reference.Name, Rules.DnsSubdomain);
+        context.Measure(reference.Kind);
+        context.Measure(reference.Uid);
+        context.Measure(reference.ApiVersion);
+        context.Measure(reference.ResourceVersion);
+        context.Measure(reference.FieldPath);
+    }
+
+    /// <summary>
+    /// Validates endpoint ports: names are DNS labels, unique, and required when there is more than one;
+    /// numbers 1 to 65535 (required unless <paramref name="portOptional"/>).
+    /// </summary>
+    public static void EndpointPorts(ValidationContext context, string field, ValueArray<EndpointPort> ports, bool portOptional)
+    {
+        HashSet<string>? names = null;
+        for (var i = 0; i < ports.Count; i++)
+        {
+            using var scope = context.Enter(field, i);
+            var port = ports[i];
+            if (port is null)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(port.Name))
+            {
+                if (ports.Count > 1 && !portOptional)
+                {
+                    context.Error("name", "Required value: every port needs a name when there is more than one");
+                }
+            }
+            else
+            {
+                context.Measure(port.Name);
+                context.Check("name", Rules.DnsLabel(port.Name));
+                names ??= new HashSet<string>(StringComparer.Ordinal);
+                if (!names.Add(port.Name))
+                {
+                    context.Error("name", $"Duplicate value: \"{port.Name}\"");
+                }
+            }
+
+            context.Enum("protocol", port.Protocol);
+            if (port.Port is { } number)
+            {
+                context.MeasureScalar();
+                context.Check("port", Rules.PortNumber(number));
+            }
+            else if (!portOptional)
+            {
+                context.Error("port", "Required value");
+            }
+
+            context.Optional("appProtocol", port.AppProtocol, Rules.QualifiedName);
+        }
+    }
+
+    /// <summary>Reports a missing or empty required string and measures it.</summary>
+    public static void Required(ValidationContext context, string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            context.Error(field, "Required value");
+        }
+        else
+        {
+            context.Measure(value);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using ClusterState.Model;
+
+namespace ClusterState.Validation;
+
+/// <summary>
+/// Validates an object of any kind against Kubernetes' rules and the store's size limit. Runs on the caller's
+/// thread before a write reaches the commit path, so invalid input never touches stored state.
+/// </summary>
+internal static class ObjectValidator
+{
+    /// <summary>
+    /// Validates <paramref name="obj"/> and returns its estimated encoded size in bytes.
+    /// </summary>
+    /// <exception cref="ValidationException">One or more rules failed; every violation is listed.</exception>
+    /// <exception cref="LimitExceededException">The object is larger than <paramref name="maxObjectBytes"/>.</exception>
+    public static long Validate(ClusterObject obj, long maxObjectBytes)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var context = ValidationContext.Rent();
+        try
+        {
+            switch (obj)
+            {
+                case Service service:
+                    ServiceValidator.Validate(context, service);
+                    break;
+                case Endpoints endpoints:
+                    EndpointsValidator.Validate(context, endpoints);
+                    break;
+                case EndpointSlice slice:
+                    EndpointSliceValidator.Validate(context, slice);
+                    break;
+                case NetworkPolicy policy:
+                    NetworkPolicyValidator.Validate(context, policy);
+                    break;
+                case ClusterNetworkConfig config:
+                    ClusterNetworkConfigValidator.Validate(context, config);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown object type {obj.GetType().Name}.", nameof(obj));
+            }
+
+            if (context.HasErrors)
+            {
+                throw new ValidationException(Describe(obj), [.. context.Errors]);
+            }
+
+            // Server-owned metadata (uid, revisions, timestamps) adds a fixed amount.
+            var size = context.Size + 64;
+            if (size > maxObjectBytes)
+            {
+                throw new LimitExceededException("object size (bytes)", size, maxObjectBytes, Describe(obj));
+            }
+
+            return size;
+        }
+        finally
+        {
+            context.Return();
+        }
+    }
+
+    /// <summary><c>Kind namespace/name</c>, for messages.</summary>
+    public static string Describe(ClusterObject obj)
+    {
+        var meta = obj.Metadata;
+        if (meta is null)
+        {
+            return obj.Kind.ToString();
+        }
+
+        return string.IsNullOrEmpty(meta.Namespace) ? $"{obj.Kind} {meta.Name}" : $"{obj.Kind} {meta.Namespace}/{meta.Name}";
+    }
+}

@@ -1,0 +1,313 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ClusterState.Validation;
+
+/// <summary>
+/// Kubernetes' syntax rules (apimachinery's <c>validation</c> package): DNS names, label keys and values, port
+/// numbers and names, IPs and CIDRs. Each returns null when the value is valid, or the message to report.
+/// </summary>
+internal static class Rules
+{
+    public const int DnsLabelMaxLength = 63;
+    public const int DnsSubdomainMaxLength = 253;
+    public const int LabelValueMaxLength = 63;
+    public const int QualifiedNameMaxLength = 63;
+    public const int PortNameMaxLength = 15;
+    public const int TotalAnnotationSizeLimit = 256 * 1024;
+
+    /// <summary>RFC 1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, at most 63.</summary>
+    public static string? DnsLabel(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        if (value.Length > DnsLabelMaxLength)
+        {
+            return $"must be no more than {DnsLabelMaxLength} characters (a DNS-1123 label)";
+        }
+
+        return IsDnsLabelBody(value.AsSpan())
+            ? null
+            : "must be a DNS-1123 label: lower-case alphanumeric characters or '-', starting and ending with an alphanumeric character (e.g. 'my-name')";
+    }
+
+    /// <summary>RFC 1035 label: like <see cref="DnsLabel"/> but starting with a letter (Service names).</summary>
+    public static string? Dns1035Label(string value)
+    {
+        var error = DnsLabel(value);
+        if (error is not null)
+        {
+            return error.Replace("DNS-1123", "DNS-1035", StringComparison.Ordinal);
+        }
+
+        return char.IsAsciiLetterLower(value[0])
+            ? null
+            : "must be a DNS-1035 label: lower-case alphanumeric characters or '-', starting with a letter and ending with an alphanumeric character (e.g. 'my-name')";
+    }
+
+    /// <summary>RFC 1123 subdomain: DNS labels joined by '.', at most 253 characters.</summary>
+    public static string? DnsSubdomain(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        if (value.Length > DnsSubdomainMaxLength)
+        {
+            return $"must be no more than {DnsSubdomainMaxLength} characters (a DNS-1123 subdomain)";
+        }
+
+        foreach (var range in value.AsSpan().Split('.'))
+        {
+            if (!IsDnsLabelBody(value.AsSpan()[range]))
+            {
+                return "must be a DNS-1123 subdomain: lower-case alphanumeric characters, '-' or '.', each part starting and ending with an alphanumeric character (e.g. 'example.com')";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A label key or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63.</summary>
+    public static string? QualifiedName(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        var name = value.AsSpan();
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            var prefix = value[..slash];
+            if (prefix.Length == 0)
+            {
+                return "prefix part must not be empty";
+            }
+
+            if (DnsSubdomain(prefix) is { } prefixError)
+            {
+                return "prefix part " + prefixError;
+            }
+
+            name = name[(slash + 1)..];
+        }
+
+        if (name.Length == 0)
+        {
+            return "name part must not be empty";
+        }
+
+        if (name.Length > QualifiedNameMaxLength)
+        {
+            return $"name part must be no more than {QualifiedNameMaxLength} characters";
+        }
+
+        return IsLabelValueBody(name)
+            ? null
+            : "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', 'my.name', or '123-abc'), with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+    }
+
+    /// <summary>A label value: empty, or at most 63 alphanumerics, '-', '_' and '.', starting and ending alphanumeric.</summary>
+    public static string? LabelValue(string value)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (value.Length > LabelValueMaxLength)
+        {
+            return $"must be no more than {LabelValueMaxLength} characters";
+        }
+
+        return IsLabelValueBody(value.AsSpan())
+            ? null
+            : "a valid label value must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+    }
+
+    /// <summary>A port number: 1 to 65535.</summary>
+    public static string? PortNumber(int value) => value is >= 1 and <= 65535 ? null : "must be between 1 and 65535, inclusive";
+
+    /// <summary>An IANA service name (a named container port): at most 15 lower-case alphanumerics and '-', at least one letter, no '--', no '-' at either end.</summary>
+    public static string? PortName(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        if (value.Length > PortNameMaxLength)
+        {
+            return $"must be no more than {PortNameMaxLength} characters";
+        }
+
+        var hasLetter = false;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiLetterLower(c))
+            {
+                hasLetter = true;
+            }
+            else if (!char.IsAsciiDigit(c) && c != '-')
+            {
+                return "must contain only lower-case alphanumeric characters (a-z, 0-9) and '-' (an IANA service name)";
+            }
+        }
+
+        if (!hasLetter)
+        {
+            return "must contain at least one letter (a-z)";
+        }
+
+        if (value.Contains("--", StringComparison.Ordinal))
+        {
+            return "must not contain consecutive hyphens";
+        }
+
+        return value[0] == '-' || value[^1] == '-' ? "must not begin or end with a hyphen" : null;
+    }
+
+    /// <summary>An IP address in canonical form (no zone, no leading zeros).</summary>
+    public static string? IP(string value, out IPAddress? address)
+    {
+        address = null;
+        if (value.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        if (!IPAddress.TryParse(value, out var parsed) || value.Contains('%', StringComparison.Ordinal)
+            || (parsed.AddressFamily == AddressFamily.InterNetwork && !IsDottedQuad(value)))
+        {
+            return "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+        }
+
+        address = parsed;
+        return null;
+    }
+
+    /// <summary>An IP that may address an endpoint: not unspecified, loopback, link-local or multicast.</summary>
+    public static string? EndpointIP(string value)
+    {
+        if (IP(value, out var address) is { } error)
+        {
+            return error;
+        }
+
+        if (address!.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return "may not be unspecified (0.0.0.0 or ::)";
+        }
+
+        if (IPAddress.IsLoopback(address))
+        {
+            return "may not be in the loopback range (127.0.0.0/8, ::1/128)";
+        }
+
+        var bytes = address.GetAddressBytes();
+        if (address.IsIPv6LinkLocal || (bytes.Length == 4 && bytes[0] == 169 && bytes[1] == 254))
+        {
+            return "may not be in the link-local range (169.254.0.0/16, fe80::/10)";
+        }
+
+        if (address.IsIPv6Multicast || (bytes.Length == 4 && bytes[0] >= 224 && bytes[0] <= 239))
+        {
+            return "may not be a multicast address (224.0.0.0/4, ff00::/8)";
+        }
+
+        return null;
+    }
+
+    /// <summary>A CIDR in canonical form (no host bits set), e.g. <c>10.0.0.0/8</c>.</summary>
+    public static string? Cidr(string value, out IPNetwork network)
+    {
+        network = default;
+        if (value.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || IP(value[..slash], out _) is not null || !IPNetwork.TryParse(value, out var parsed))
+        {
+            return "must be a valid CIDR value in canonical form, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+        }
+
+        if (!string.Equals(parsed.ToString(), value, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"must be in canonical form (\"{parsed}\")";
+        }
+
+        network = parsed;
+        return null;
+    }
+
+    /// <summary>True when <paramref name="inner"/> lies inside <paramref name="outer"/>, same family, prefix at least as long.</summary>
+    public static bool Contains(IPNetwork outer, IPNetwork inner) =>
+        outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily
+        && inner.PrefixLength >= outer.PrefixLength
+        && outer.Contains(inner.BaseAddress);
+
+    private static bool IsDottedQuad(string value)
+    {
+        // IPAddress.TryParse accepts "10.1" and "010.0.0.1"; Kubernetes does not.
+        var parts = 0;
+        foreach (var range in value.AsSpan().Split('.'))
+        {
+            var part = value.AsSpan()[range];
+            if (part.Length == 0 || part.Length > 3 || (part.Length > 1 && part[0] == '0'))
+            {
+                return false;
+            }
+
+            foreach (var c in part)
+            {
+                if (!char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+            }
+
+            parts++;
+        }
+
+        return parts == 4;
+    }
+
+    private static bool IsDnsLabelBody(ReadOnlySpan<char> value)
+    {
+        if (value.Length == 0 || value.Length > DnsLabelMaxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return value[0] != '-' && value[^1] != '-';
+    }
+
+    private static bool IsLabelValueBody(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return char.IsAsciiLetterOrDigit(value[0]) && char.IsAsciiLetterOrDigit(value[^1]);
+    }
+}

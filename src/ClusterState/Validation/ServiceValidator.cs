@@ -1,0 +1,370 @@
+using System.Net.Sockets;
+using ClusterState.Model;
+
+namespace ClusterState.Validation;
+
+/// <summary>Kubernetes' Service rules (<c>ValidateService</c>), for the fields the model carries.</summary>
+internal static class ServiceValidator
+{
+    public static void Validate(ValidationContext context, Service service)
+    {
+        CommonValidation.Metadata(context, service.Metadata, namespaced: true, Rules.Dns1035Label);
+        var spec = service.Spec;
+        if (spec is null)
+        {
+            context.Error("spec", "Required value");
+            return;
+        }
+
+        using (context.Enter("spec"))
+        {
+            ValidateSpec(context, spec);
+        }
+
+        ValidateStatus(context, service.Status);
+    }
+
+    private static void ValidateSpec(ValidationContext context, ServiceSpec spec)
+    {
+        context.Enum("type", spec.Type);
+        context.Enum("sessionAffinity", spec.SessionAffinity);
+        var headless = string.Equals(spec.ClusterIP, Service.HeadlessClusterIP, StringComparison.Ordinal);
+        var externalName = spec.Type == ServiceType.ExternalName;
+        var exposesNodePorts = spec.Type is ServiceType.NodePort or ServiceType.LoadBalancer;
+
+        if (spec.Ports.IsEmpty && !headless && !externalName)
+        {
+            context.Error("ports", "Required value: a Service needs at least one port unless it is headless or of type ExternalName");
+        }
+
+        ValidatePorts(context, spec, exposesNodePorts);
+        CommonValidation.Labels(context, "selector", spec.Selector);
+        ValidateClusterIPs(context, spec, headless, externalName, exposesNodePorts);
+
+        if (externalName)
+        {
+            if (string.IsNullOrEmpty(spec.ExternalName))
+            {
+                context.Error("externalName", "Required value: required for a Service of type ExternalName");
+            }
+            else
+            {
+                context.Measure(spec.ExternalName);
+                context.Check("externalName", Rules.DnsSubdomain(spec.ExternalName.TrimEnd('.')));
+            }
+        }
+        else if (!string.IsNullOrEmpty(spec.ExternalName))
+        {
+            context.Error("externalName", "Forbidden: may only be set on a Service of type ExternalName");
+        }
+
+        if (spec.SessionAffinityConfig is { } affinity)
+        {
+            context.MeasureScalar();
+            if (spec.SessionAffinity != SessionAffinity.ClientIP)
+            {
+                context.Error("sessionAffinityConfig", "Forbidden: may only be set when `sessionAffinity` is ClientIP");
+            }
+            else if (affinity.ClientIPTimeoutSeconds is { } timeout && timeout is < 1 or > 86400)
+            {
+                context.Error("sessionAffinityConfig.clientIP.timeoutSeconds", "must be greater than 0 and less than or equal to 86400");
+            }
+        }
+
+        for (var i = 0; i < spec.ExternalIPs.Count; i++)
+        {
+            using var scope = context.Enter("externalIPs", i);
+            context.Measure(spec.ExternalIPs[i]);
+            context.Check(string.Empty, spec.ExternalIPs[i] is null ? "must not be null" : Rules.EndpointIP(spec.ExternalIPs[i]));
+        }
+
+        for (var i = 0; i < spec.LoadBalancerSourceRanges.Count; i++)
+        {
+            using var scope = context.Enter("loadBalancerSourceRanges", i);
+            context.Measure(spec.LoadBalancerSourceRanges[i]);
+            if (spec.Type != ServiceType.LoadBalancer)
+            {
+                context.Error(string.Empty, "Forbidden: may only be set on a Service of type LoadBalancer");
+            }
+
+            context.Check(string.Empty, spec.LoadBalancerSourceRanges[i] is null ? "must not be null" : Rules.Cidr(spec.LoadBalancerSourceRanges[i], out _));
+        }
+
+        if (spec.ExternalTrafficPolicy is { } etp)
+        {
+            context.Enum("externalTrafficPolicy", etp);
+            if (!exposesNodePorts && spec.ExternalIPs.IsEmpty)
+            {
+                context.Error("externalTrafficPolicy", "Forbidden: may only be set on a Service of type NodePort or LoadBalancer, or one with externalIPs");
+            }
+        }
+
+        if (spec.InternalTrafficPolicy is { } itp)
+        {
+            context.Enum("internalTrafficPolicy", itp);
+        }
+
+        if (spec.HealthCheckNodePort is { } healthPort)
+        {
+            context.MeasureScalar();
+            if (spec.Type != ServiceType.LoadBalancer || spec.ExternalTrafficPolicy != TrafficPolicy.Local)
+            {
+                context.Error("healthCheckNodePort", "Forbidden: may only be set on a LoadBalancer Service with externalTrafficPolicy Local");
+            }
+
+            context.Check("healthCheckNodePort", Rules.PortNumber(healthPort));
+        }
+
+        if (spec.LoadBalancerIP is not null)
+        {
+            context.Measure(spec.LoadBalancerIP);
+            context.Check("loadBalancerIP", Rules.IP(spec.LoadBalancerIP, out _));
+        }
+
+        if (spec.LoadBalancerClass is not null)
+        {
+            context.Measure(spec.LoadBalancerClass);
+            if (spec.Type != ServiceType.LoadBalancer)
+            {
+                context.Error("loadBalancerClass", "Forbidden: may only be set on a Service of type LoadBalancer");
+            }
+
+            context.Check("loadBalancerClass", Rules.QualifiedName(spec.LoadBalancerClass));
+        }
+
+        if (spec.AllocateLoadBalancerNodePorts is not null && spec.Type != ServiceType.LoadBalancer)
+        {
+            context.Error("allocateLoadBalancerNodePorts", "Forbidden: may only be set on a Service of type LoadBalancer");
+        }
+
+        context.Optional("trafficDistribution", spec.TrafficDistribution, static v => v.Length == 0 ? "must not be empty" : null);
+    }
+
+    private static void ValidatePorts(ValidationContext context, ServiceSpec spec, bool exposesNodePorts)
+    {
+        HashSet<string>? names = null;
+        HashSet<(int, Protocol)>? ports = null;
+        for (var i = 0; i < spec.Ports.Count; i++)
+        {
+            using var scope = context.Enter("ports", i);
+            var port = spec.Ports[i];
+            if (port is null)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(port.Name))
+            {
+                if (spec.Ports.Count > 1)
+                {
+                    context.Error("name", "Required value: every port needs a name when the Service has more than one");
+                }
+            }
+            else
+            {
+                context.Measure(port.Name);
+                context.Check("name", Rules.DnsLabel(port.Name));
+                names ??= new HashSet<string>(StringComparer.Ordinal);
+                if (!names.Add(port.Name))
+                {
+                    context.Error("name", $"Duplicate value: \"{port.Name}\"");
+                }
+            }
+
+            context.Enum("protocol", port.Protocol);
+            context.MeasureScalar();
+            context.Check("port", Rules.PortNumber(port.Port));
+            ports ??= [];
+            if (!ports.Add((port.Port, port.Protocol)))
+            {
+                context.Error(string.Empty, $"Duplicate value: port {port.Port}/{port.Protocol}");
+            }
+
+            if (port.TargetPort.Number is { } target)
+            {
+                context.MeasureScalar();
+                context.Check("targetPort", Rules.PortNumber(target));
+            }
+            else if (port.TargetPort.Name is { } targetName)
+            {
+                context.Measure(targetName);
+                context.Check("targetPort", Rules.PortName(targetName));
+            }
+
+            if (port.NodePort is { } nodePort)
+            {
+                context.MeasureScalar();
+                if (!exposesNodePorts)
+                {
+                    context.Error("nodePort", "Forbidden: may only be set on a Service of type NodePort or LoadBalancer");
+                }
+
+                context.Check("nodePort", Rules.PortNumber(nodePort));
+            }
+
+            context.Optional("appProtocol", port.AppProtocol, Rules.QualifiedName);
+        }
+    }
+
+    private static void ValidateClusterIPs(ValidationContext context, ServiceSpec spec, bool headless, bool externalName, bool exposesNodePorts)
+    {
+        if (externalName)
+        {
+            if (!string.IsNullOrEmpty(spec.ClusterIP) || !spec.ClusterIPs.IsEmpty)
+            {
+                context.Error("clusterIPs", "Forbidden: may not be set for a Service of type ExternalName");
+            }
+
+            return;
+        }
+
+        if (headless && exposesNodePorts)
+        {
+            context.Error("clusterIP", $"Invalid value: \"None\": may not be set to 'None' for {spec.Type} Services");
+        }
+
+        if (!string.IsNullOrEmpty(spec.ClusterIP) && !spec.ClusterIPs.IsEmpty
+            && !string.Equals(spec.ClusterIP, spec.ClusterIPs[0], StringComparison.Ordinal))
+        {
+            context.Error("clusterIPs[0]", $"Invalid value: \"{spec.ClusterIPs[0]}\": must match `clusterIP` when both are specified");
+        }
+
+        if (spec.ClusterIPs.Count > 2)
+        {
+            context.Error("clusterIPs", "Too many: may hold at most 2 items");
+        }
+
+        var families = new List<AddressFamily>(2);
+        var ips = spec.ClusterIPs.IsEmpty && !string.IsNullOrEmpty(spec.ClusterIP) ? [spec.ClusterIP] : spec.ClusterIPs;
+        for (var i = 0; i < ips.Count; i++)
+        {
+            var ip = ips[i];
+            context.Measure(ip);
+            var field = spec.ClusterIPs.IsEmpty ? "clusterIP" : $"clusterIPs[{i}]";
+            if (string.Equals(ip, Service.HeadlessClusterIP, StringComparison.Ordinal))
+            {
+                if (ips.Count > 1)
+                {
+                    context.Error(field, "Invalid value: \"None\": must be the only value when it is 'None'");
+                }
+
+                continue;
+            }
+
+            if (ip is null)
+            {
+                context.Error(field, "must not be null");
+                continue;
+            }
+
+            if (Rules.IP(ip, out var address) is { } error)
+            {
+                context.Error(field, error);
+                continue;
+            }
+
+            if (families.Contains(address!.AddressFamily))
+            {
+                context.Error(field, "Invalid value: dual-stack cluster IPs must be of different IP families");
+            }
+
+            families.Add(address.AddressFamily);
+            if (i < spec.IPFamilies.Count && ToFamily(spec.IPFamilies[i]) != address.AddressFamily)
+            {
+                context.Error(field, $"Invalid value: \"{ip}\": does not match the IP family {spec.IPFamilies[i]} at ipFamilies[{i}]");
+            }
+        }
+
+        if (spec.IPFamilies.Count > 2)
+        {
+            context.Error("ipFamilies", "Too many: may hold at most 2 items");
+        }
+        else if (spec.IPFamilies.Count == 2 && spec.IPFamilies[0] == spec.IPFamilies[1])
+        {
+            context.Error("ipFamilies[1]", $"Duplicate value: \"{spec.IPFamilies[1]}\"");
+        }
+
+        for (var i = 0; i < spec.IPFamilies.Count; i++)
+        {
+            context.Enum($"ipFamilies[{i}]", spec.IPFamilies[i]);
+        }
+
+        if (spec.IPFamilyPolicy is { } policy)
+        {
+            context.Enum("ipFamilyPolicy", policy);
+            if (policy == IPFamilyPolicy.SingleStack && (families.Count > 1 || spec.IPFamilies.Count > 1))
+            {
+                context.Error("ipFamilyPolicy", "Invalid value: \"SingleStack\": must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified");
+            }
+        }
+    }
+
+    private static void ValidateStatus(ValidationContext context, ServiceStatus? status)
+    {
+        if (status is null)
+        {
+            context.Error("status", "Required value");
+            return;
+        }
+
+        using var scope = context.Enter("status");
+        for (var i = 0; i < status.LoadBalancerIngress.Count; i++)
+        {
+            using var ingressScope = context.Enter("loadBalancer.ingress", i);
+            var ingress = status.LoadBalancerIngress[i];
+            if (ingress is null)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            if (ingress.IP is not null)
+            {
+                context.Measure(ingress.IP);
+                context.Check("ip", Rules.IP(ingress.IP, out _));
+            }
+
+            context.Optional("hostname", ingress.Hostname, Rules.DnsSubdomain);
+            context.Optional("ipMode", ingress.IPMode, static m => m is "VIP" or "Proxy" ? null : "Unsupported value: supported values: \"VIP\", \"Proxy\"");
+            for (var p = 0; p < ingress.Ports.Count; p++)
+            {
+                using var portScope = context.Enter("ports", p);
+                var port = ingress.Ports[p];
+                if (port is null)
+                {
+                    context.Error(string.Empty, "must not be null");
+                    continue;
+                }
+
+                context.MeasureScalar();
+                context.Check("port", Rules.PortNumber(port.Port));
+                context.Enum("protocol", port.Protocol);
+                context.Measure(port.Error);
+            }
+        }
+
+        for (var i = 0; i < status.Conditions.Count; i++)
+        {
+            using var conditionScope = context.Enter("conditions", i);
+            var condition = status.Conditions[i];
+            if (condition is null)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            context.Measure(condition.Type);
+            context.Check("type", condition.Type is null ? "Required value" : Rules.QualifiedName(condition.Type));
+            context.Measure(condition.Status);
+            context.Check("status", condition.Status is "True" or "False" or "Unknown" ? null : "Unsupported value: supported values: \"True\", \"False\", \"Unknown\"");
+            context.Measure(condition.Reason);
+            context.Measure(condition.Message);
+            context.MeasureScalar();
+            context.MeasureScalar();
+        }
+    }
+
+    private static AddressFamily ToFamily(IPFamily family) =>
+        family == IPFamily.IPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+}

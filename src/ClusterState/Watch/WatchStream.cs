@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using ClusterState.Model;
+
+namespace ClusterState.Watch;
+
+/// <summary>
+/// The one watch loop, as an async sequence: replays history from the start revision, then follows commits live,
+/// reading committed batches from the revision log in order. Both public watch forms (async enumerable and
+/// observable) run it.
+/// </summary>
+internal static class WatchStream
+{
+    /// <summary>
+    /// Resolves where a watch starts (now, or a given revision checked against compaction) at the moment the
+    /// watch is created, and returns its sequence.
+    /// </summary>
+    public static IAsyncEnumerable<WatchEvent<T>> Open<T>(WatchHub hub, ResourceKind? kind, WatchOptions? options, CancellationToken cancellationToken)
+        where T : ClusterObject
+    {
+        options ??= new WatchOptions();
+        if (options.StartRevision is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.StartRevision, "StartRevision is a positive revision, or null for 'now'.");
+        }
+
+        var start = options.StartRevision ?? hub.State.Revision + 1;
+        hub.State.CheckNotCompacted(start);
+        return Run<T>(hub, new WatchFilter(kind, options), start, options, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<WatchEvent<T>> Run<T>(
+        WatchHub hub, WatchFilter filter, long next, WatchOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : ClusterObject
+    {
+        var state = hub.State;
+        var tracker = hub.Register(next);
+        var epoch = hub.ProgressEpoch;
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (hub.IsDisposed)
+                {
+                    yield break;
+                }
+
+                // Take the signal before reading the head: a commit after this read completes this signal.
+                var signal = hub.Signal;
+                var head = state.Revision;
+                if (next <= head)
+                {
+                    var batch = state.Log.Get(next) ?? throw new RevisionCompactedException(next, state.CompactedRevision);
+                    var changes = batch.Changes;
+                    var last = -1;
+                    for (var i = changes.Length - 1; i >= 0; i--)
+                    {
+                        if (filter.Classify(changes[i], out _) is not null)
+                        {
+                            last = i;
+                            break;
+                        }
+                    }
+
+                    for (var i = 0; i <= last; i++)
+                    {
+                        if (filter.Classify(changes[i], out var obj) is not { } type)
+                        {
+                            continue;
+                        }
+
+                        var previous = options.IncludePreviousObject ? (T?)changes[i].Previous : null;
+                        tracker.CountDelivered();
+                        yield return new WatchEvent<T>(type, batch.Revision, (T)obj, previous, i == last);
+                    }
+
+                    next++;
+                    tracker.Advance(next);
+                    continue;
+                }
+
+                var tick = hub.ProgressEpoch;
+                if (tick != epoch)
+                {
+                    epoch = tick;
+                    if (options.ProgressNotifications)
+                    {
+                        yield return new WatchEvent<T>(WatchEventType.Bookmark, head, null, null, true);
+                        continue;
+                    }
+                }
+
+                await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            hub.Unregister(tracker);
+        }
+    }
+}
