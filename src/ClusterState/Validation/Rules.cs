@@ -241,7 +241,7 @@ internal static class Rules
 
         if (!string.Equals(parsed.ToString(), value, StringComparison.OrdinalIgnoreCase))
         {
-            return $"must be in canonical form (\"{parsed}\")";
+            return $"must be a CIDR in canonical form, with no host bits set (\"{parsed}\")";
         }
 
         network = parsed;

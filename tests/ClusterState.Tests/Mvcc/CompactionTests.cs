@@ -1,0 +1,69 @@
+namespace ClusterState.Tests.Mvcc;
+
+/// <summary>Compaction: history below the revision is dropped; reads and watches there fail with a typed error.</summary>
+public sealed class CompactionTests
+{
+    [Test]
+    public async Task Reads_below_the_compaction_revision_fail_and_reads_at_or_above_it_work()
+    {
+        using var store = new ClusterStore(new ClusterStoreOptions { HistoryRetention = null });
+        var v1 = await store.Services.CreateAsync(Objects.Service());
+        var v2 = await store.Services.UpdateUnconditionallyAsync(Objects.Service() with { Spec = v1.Spec with { PublishNotReadyAddresses = true } });
+        var v3 = await store.Services.UpdateUnconditionallyAsync(Objects.Service());
+        await store.CompactAsync(2);
+
+        var error = Assert.Throws<RevisionCompactedException>(() => store.Services.Get("default", "web", revision: 1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.CompactedRevision, Is.EqualTo(2));
+            Assert.That(error.RequestedRevision, Is.EqualTo(1));
+            Assert.That(error.Message, Does.Contain("revision 1 has been compacted"));
+            Assert.That(store.Services.Get("default", "web", revision: 2), Is.EqualTo(v2));
+            Assert.That(store.Services.Get("default", "web", revision: 3), Is.EqualTo(v3));
+            Assert.That(store.CompactedRevision, Is.EqualTo(2));
+        });
+        Assert.Throws<RevisionCompactedException>(() => store.Services.List(new() { Revision = 1 }));
+    }
+
+    [Test]
+    public async Task Compacting_again_at_or_below_the_compaction_revision_is_an_error()
+    {
+        using var store = new ClusterStore(new ClusterStoreOptions { HistoryRetention = null });
+        await store.Services.CreateAsync(Objects.Service());
+        await store.Services.CreateAsync(Objects.Service("b", clusterIP: "10.96.0.11"));
+        await store.CompactAsync(2);
+        Assert.ThrowsAsync<RevisionCompactedException>(async () => await store.CompactAsync(2));
+        Assert.ThrowsAsync<FutureRevisionException>(async () => await store.CompactAsync(3));
+    }
+
+    [Test]
+    public async Task Deleted_keys_disappear_after_compaction_and_can_be_created_again()
+    {
+        using var store = new ClusterStore(new ClusterStoreOptions { HistoryRetention = null });
+        await store.Services.CreateAsync(Objects.Service());
+        await store.Services.DeleteAsync("default", "web");
+        Assert.That(store.State.KeyCount, Is.EqualTo(1), "a tombstone keeps the key until compaction");
+        await store.CompactAsync(2);
+        Assert.That(store.State.KeyCount, Is.Zero);
+        Assert.That(store.Services.Get("default", "web", revision: 2), Is.Null);
+        var again = await store.Services.CreateAsync(Objects.Service());
+        Assert.That(again.Metadata.CreateRevision, Is.EqualTo(3));
+        Assert.That(store.Services.List().Items, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Automatic_compaction_keeps_the_configured_history()
+    {
+        using var store = new ClusterStore(new ClusterStoreOptions { HistoryRetention = 100 });
+        var svc = await store.Services.CreateAsync(Objects.Service());
+        for (var i = 0; i < 1000; i++)
+        {
+            svc = await store.Services.UpdateAsync(svc);
+        }
+
+        Assert.That(store.Revision, Is.EqualTo(1001));
+        Assert.That(store.CompactedRevision, Is.InRange(1001 - 100 - 12, 1001 - 100));
+        Assert.That(store.Services.Get("default", "web", revision: 1001 - 100)!.Metadata.Version, Is.EqualTo(901));
+        Assert.Throws<RevisionCompactedException>(() => store.Services.Get("default", "web", revision: 1));
+    }
+}
