@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ClusterState;
+using ClusterState.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,11 +19,8 @@ public static class ClusterStateServiceCollectionExtensions
     public static IServiceCollection AddClusterState(this IServiceCollection services, Action<ClusterStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ClusterStoreOptions>().Validate(o =>
-        {
-            o.Validate();
-            return true;
-        });
+        services.AddOptions<ClusterStoreOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterStoreOptions>, ClusterStoreOptionsValidator>());
         if (configure is not null)
         {
             services.Configure(configure);
