@@ -29,6 +29,7 @@ public sealed class ClusterStore : IClusterStore
     private readonly TimeProvider _time;
     private readonly ICommitPath _commitPath;
     private readonly ClusterStoreMetrics _metrics;
+    private readonly UidGenerator _uids = new();
     private readonly ResourceCollection<Service> _services;
     private readonly ResourceCollection<Endpoints> _endpoints;
     private readonly ResourceCollection<EndpointSlice> _endpointSlices;
@@ -136,10 +137,10 @@ public sealed class ClusterStore : IClusterStore
     }
 
     internal ValueTask<TxnResult> CommitAsync(TxnOperation operation, CancellationToken cancellationToken) =>
-        Commit(TxnRequest.Single(operation, _options, _time), cancellationToken);
+        Commit(TxnRequest.Single(operation, _options, _time, _uids), cancellationToken);
 
     internal ValueTask<TxnResult> CommitAsync(Compare[] compares, TxnOperation[] then, TxnOperation[] otherwise, CancellationToken cancellationToken) =>
-        Commit(TxnRequest.Prepare(compares, then, otherwise, _options, _time), cancellationToken);
+        Commit(TxnRequest.Prepare(compares, then, otherwise, _options, _time, _uids), cancellationToken);
 
     private ValueTask<TxnResult> Commit(TxnRequest request, CancellationToken cancellationToken)
     {

@@ -22,9 +22,10 @@ public sealed class ClusterStoreOptions
     /// How many revisions of history the store keeps for reads at past revisions and for watches to replay and
     /// catch up from; older history is compacted automatically as writes arrive. Null turns automatic compaction
     /// off (history then grows until <see cref="IClusterStore.CompactAsync"/> is called, as etcd without
-    /// auto-compaction). Default: 100,000 revisions.
+    /// auto-compaction). Default: 10,000 revisions. Every retained version lives on the managed heap, so a longer
+    /// history costs memory and collection time on every write (see the benchmarks).
     /// </summary>
-    public long? HistoryRetention { get; set; } = 100_000;
+    public long? HistoryRetention { get; set; } = 10_000;
 
     /// <summary>
     /// How often watchers that asked for progress notifications receive a bookmark carrying the current revision

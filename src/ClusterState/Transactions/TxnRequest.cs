@@ -9,13 +9,14 @@ namespace ClusterState;
 /// </summary>
 internal sealed class TxnRequest
 {
-    private TxnRequest(Compare[] compares, TxnOperation[] success, TxnOperation[] failure, DateTimeOffset timestamp, Guid uidSeed)
+    private TxnRequest(Compare[] compares, TxnOperation[] success, TxnOperation[] failure, DateTimeOffset timestamp, ulong uidPrefix, long uidBase)
     {
         Compares = compares;
         Success = success;
         Failure = failure;
         Timestamp = timestamp;
-        UidSeed = uidSeed;
+        UidPrefix = uidPrefix;
+        UidBase = uidBase;
     }
 
     public Compare[] Compares { get; }
@@ -27,13 +28,16 @@ internal sealed class TxnRequest
     /// <summary>The creation time given to objects this request creates.</summary>
     public DateTimeOffset Timestamp { get; }
 
-    /// <summary>The uid of the object created by operation i is this seed with i mixed in; see <see cref="UidFor"/>.</summary>
-    public Guid UidSeed { get; }
+    /// <summary>The random half of the uids this request gives; see <see cref="UidFor"/>.</summary>
+    public ulong UidPrefix { get; }
+
+    /// <summary>The counter value of the uid of operation 0; operation i gets <c>UidBase + i</c>.</summary>
+    public long UidBase { get; }
 
     /// <summary>
     /// Validates every operation (on the caller's thread, before the commit path) and fixes timestamp and uid seed.
     /// </summary>
-    public static TxnRequest Prepare(Compare[] compares, TxnOperation[] success, TxnOperation[] failure, ClusterStoreOptions options, TimeProvider time)
+    public static TxnRequest Prepare(Compare[] compares, TxnOperation[] success, TxnOperation[] failure, ClusterStoreOptions options, TimeProvider time, UidGenerator uids)
     {
         if (success.Length > options.MaxOperationsPerTransaction || failure.Length > options.MaxOperationsPerTransaction)
         {
@@ -51,22 +55,17 @@ internal sealed class TxnRequest
 
         CheckBranch(success, "then", options);
         CheckBranch(failure, "else", options);
-        return new TxnRequest(compares, success, failure, time.GetUtcNow(), Guid.NewGuid());
+        // Reserve a uid for every operation of the longer branch: either may run, and unused values cost nothing.
+        var uidBase = uids.Reserve(Math.Max(success.Length, failure.Length));
+        return new TxnRequest(compares, success, failure, time.GetUtcNow(), uids.Prefix, uidBase);
     }
 
     /// <summary>A single-operation request with no compares.</summary>
-    public static TxnRequest Single(TxnOperation operation, ClusterStoreOptions options, TimeProvider time) =>
-        Prepare([], [operation], [], options, time);
+    public static TxnRequest Single(TxnOperation operation, ClusterStoreOptions options, TimeProvider time, UidGenerator uids) =>
+        Prepare([], [operation], [], options, time, uids);
 
     /// <summary>The uid for the object created by operation <paramref name="index"/> of the request.</summary>
-    public Guid UidFor(int index)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        UidSeed.TryWriteBytes(bytes);
-        var tail = BitConverter.ToUInt32(bytes[12..]) ^ (uint)index;
-        BitConverter.TryWriteBytes(bytes[12..], tail);
-        return new Guid(bytes);
-    }
+    public Guid UidFor(int index) => UidGenerator.Compose(UidPrefix, UidBase + index);
 
     private static void CheckBranch(TxnOperation[] operations, string branch, ClusterStoreOptions options)
     {

@@ -232,8 +232,7 @@ internal static class CommonValidation
             {
                 context.Measure(port.Name);
                 context.Check("name", Rules.DnsLabel(port.Name));
-                names ??= new HashSet<string>(StringComparer.Ordinal);
-                if (!names.Add(port.Name))
+                if (IsDuplicateName(ports, i, ref names))
                 {
                     context.Error("name", $"Duplicate value: \"{port.Name}\"");
                 }
@@ -252,6 +251,30 @@ internal static class CommonValidation
 
             context.Optional("appProtocol", port.AppProtocol, Rules.QualifiedName);
         }
+    }
+
+    /// <summary>
+    /// True when port <paramref name="index"/>'s name was used by an earlier port: compared directly for a few
+    /// ports, through a set (built once) for many.
+    /// </summary>
+    private static bool IsDuplicateName(ValueArray<EndpointPort> ports, int index, ref HashSet<string>? names)
+    {
+        var name = ports[index].Name!;
+        if (ports.Count <= 16)
+        {
+            for (var j = 0; j < index; j++)
+            {
+                if (string.Equals(ports[j]?.Name, name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        names ??= new HashSet<string>(StringComparer.Ordinal);
+        return !names.Add(name);
     }
 
     /// <summary>Reports a missing or empty required string and measures it.</summary>

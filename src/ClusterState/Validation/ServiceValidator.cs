@@ -142,12 +142,11 @@ internal static class ServiceValidator
 
     private static void ValidatePorts(ValidationContext context, ServiceSpec spec, bool exposesNodePorts)
     {
-        HashSet<string>? names = null;
-        HashSet<(int, Protocol)>? ports = null;
-        for (var i = 0; i < spec.Ports.Count; i++)
+        var ports = spec.Ports.AsSpan();
+        for (var i = 0; i < ports.Length; i++)
         {
             using var scope = context.Enter("ports", i);
-            var port = spec.Ports[i];
+            var port = ports[i];
             if (port is null)
             {
                 context.Error(string.Empty, "must not be null");
@@ -156,7 +155,7 @@ internal static class ServiceValidator
 
             if (string.IsNullOrEmpty(port.Name))
             {
-                if (spec.Ports.Count > 1)
+                if (ports.Length > 1)
                 {
                     context.Error("name", "Required value: every port needs a name when the Service has more than one");
                 }
@@ -165,22 +164,30 @@ internal static class ServiceValidator
             {
                 context.Measure(port.Name);
                 context.Check("name", Rules.DnsLabel(port.Name));
-                names ??= new HashSet<string>(StringComparer.Ordinal);
-                if (!names.Add(port.Name))
+            }
+
+            // Services have a handful of ports: comparing with the earlier ones beats building sets.
+            for (var j = 0; j < i; j++)
+            {
+                if (ports[j] is not { } earlier)
+                {
+                    continue;
+                }
+
+                if (!string.IsNullOrEmpty(port.Name) && string.Equals(earlier.Name, port.Name, StringComparison.Ordinal))
                 {
                     context.Error("name", $"Duplicate value: \"{port.Name}\"");
+                }
+
+                if (earlier.Port == port.Port && earlier.Protocol == port.Protocol)
+                {
+                    context.Error(string.Empty, $"Duplicate value: port {port.Port}/{port.Protocol}");
                 }
             }
 
             context.Enum("protocol", port.Protocol);
             context.MeasureScalar();
             context.Check("port", Rules.PortNumber(port.Port));
-            ports ??= [];
-            if (!ports.Add((port.Port, port.Protocol)))
-            {
-                context.Error(string.Empty, $"Duplicate value: port {port.Port}/{port.Protocol}");
-            }
-
             if (port.TargetPort.Number is { } target)
             {
                 context.MeasureScalar();
@@ -224,6 +231,7 @@ internal static class ServiceValidator
             context.Error("clusterIP", $"Invalid value: \"None\": may not be set to 'None' for {spec.Type} Services");
         }
 
+        var dualStack = false;
         if (!string.IsNullOrEmpty(spec.ClusterIP) && !spec.ClusterIPs.IsEmpty
             && !string.Equals(spec.ClusterIP, spec.ClusterIPs[0], StringComparison.Ordinal))
         {
@@ -235,44 +243,24 @@ internal static class ServiceValidator
             context.Error("clusterIPs", "Too many: may hold at most 2 items");
         }
 
-        var families = new List<AddressFamily>(2);
-        var ips = spec.ClusterIPs.IsEmpty && !string.IsNullOrEmpty(spec.ClusterIP) ? [spec.ClusterIP] : spec.ClusterIPs;
-        for (var i = 0; i < ips.Count; i++)
+        if (spec.ClusterIPs.IsEmpty)
         {
-            var ip = ips[i];
-            context.Measure(ip);
-            var field = spec.ClusterIPs.IsEmpty ? "clusterIP" : $"clusterIPs[{i}]";
-            if (string.Equals(ip, Service.HeadlessClusterIP, StringComparison.Ordinal))
+            if (!string.IsNullOrEmpty(spec.ClusterIP))
             {
-                if (ips.Count > 1)
+                var family = default(AddressFamily?);
+                ValidateClusterIP(context, spec, 0, spec.ClusterIP, "clusterIP", 1, ref family, out _);
+            }
+        }
+        else
+        {
+            AddressFamily? first = null;
+            for (var i = 0; i < spec.ClusterIPs.Count; i++)
+            {
+                ValidateClusterIP(context, spec, i, spec.ClusterIPs[i], $"clusterIPs[{i}]", spec.ClusterIPs.Count, ref first, out var dual);
+                if (dual)
                 {
-                    context.Error(field, "Invalid value: \"None\": must be the only value when it is 'None'");
+                    dualStack = true;
                 }
-
-                continue;
-            }
-
-            if (ip is null)
-            {
-                context.Error(field, "must not be null");
-                continue;
-            }
-
-            if (Rules.IP(ip, out var address) is { } error)
-            {
-                context.Error(field, error);
-                continue;
-            }
-
-            if (families.Contains(address!.AddressFamily))
-            {
-                context.Error(field, "Invalid value: dual-stack cluster IPs must be of different IP families");
-            }
-
-            families.Add(address.AddressFamily);
-            if (i < spec.IPFamilies.Count && ToFamily(spec.IPFamilies[i]) != address.AddressFamily)
-            {
-                context.Error(field, $"Invalid value: \"{ip}\": does not match the IP family {spec.IPFamilies[i]} at ipFamilies[{i}]");
             }
         }
 
@@ -293,10 +281,59 @@ internal static class ServiceValidator
         if (spec.IPFamilyPolicy is { } policy)
         {
             context.Enum("ipFamilyPolicy", policy);
-            if (policy == IPFamilyPolicy.SingleStack && (families.Count > 1 || spec.IPFamilies.Count > 1))
+            if (policy == IPFamilyPolicy.SingleStack && (dualStack || spec.IPFamilies.Count > 1))
             {
                 context.Error("ipFamilyPolicy", "Invalid value: \"SingleStack\": must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified");
             }
+        }
+    }
+
+    /// <summary>Checks one cluster IP; <paramref name="firstFamily"/> carries the family of the first valid one.</summary>
+    private static void ValidateClusterIP(ValidationContext context, ServiceSpec spec, int index, string? ip, string field, int count, ref AddressFamily? firstFamily, out bool secondFamily)
+    {
+        secondFamily = false;
+        context.Measure(ip);
+        if (ip is null)
+        {
+            context.Error(field, "must not be null");
+            return;
+        }
+
+        if (string.Equals(ip, Service.HeadlessClusterIP, StringComparison.Ordinal))
+        {
+            if (count > 1)
+            {
+                context.Error(field, "Invalid value: \"None\": must be the only value when it is 'None'");
+            }
+
+            return;
+        }
+
+        if (Rules.IP(ip, out var address) is { } error)
+        {
+            context.Error(field, error);
+            return;
+        }
+
+        if (firstFamily is { } family)
+        {
+            if (family == address!.AddressFamily)
+            {
+                context.Error(field, "Invalid value: dual-stack cluster IPs must be of different IP families");
+            }
+            else
+            {
+                secondFamily = true;
+            }
+        }
+        else
+        {
+            firstFamily = address!.AddressFamily;
+        }
+
+        if (index < spec.IPFamilies.Count && ToFamily(spec.IPFamilies[index]) != address.AddressFamily)
+        {
+            context.Error(field, $"Invalid value: \"{ip}\": does not match the IP family {spec.IPFamilies[index]} at ipFamilies[{index}]");
         }
     }
 

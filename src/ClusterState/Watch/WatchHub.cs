@@ -30,6 +30,14 @@ internal sealed class WatchHub : IDisposable
     /// <summary>1 while a <see cref="Fire"/> is queued and has not yet swapped the signal.</summary>
     private int _firePending;
 
+    /// <summary>
+    /// Watches between announcing that they will wait (<see cref="BeginWait"/>) and waking up. The commit path
+    /// skips the wake-up when it is zero, so a store without idle watches pays nothing per write. The pair
+    /// "watch: increment, then read the revision" / "writer: publish the revision, fence, then read this" ensures
+    /// that either the writer sees the waiter or the waiter sees the new revision.
+    /// </summary>
+    private int _waiters;
+
     /// <summary>Bumped at every progress tick.</summary>
     private long _progressEpoch;
 
@@ -75,8 +83,21 @@ internal sealed class WatchHub : IDisposable
     public void OnCommitted(long revision)
     {
         _ = revision;
-        ScheduleFire();
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _waiters) > 0)
+        {
+            ScheduleFire();
+        }
     }
+
+    /// <summary>
+    /// Announces that the caller is about to wait on <see cref="Signal"/>; it must then re-read the revision
+    /// before waiting, and call <see cref="EndWait"/> after.
+    /// </summary>
+    public void BeginWait() => Interlocked.Increment(ref _waiters);
+
+    /// <summary>Ends a wait begun with <see cref="BeginWait"/>.</summary>
+    public void EndWait() => Interlocked.Decrement(ref _waiters);
 
     public WatchTracker Register(long nextRevision)
     {

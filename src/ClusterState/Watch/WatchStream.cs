@@ -45,8 +45,6 @@ internal static class WatchStream
                     yield break;
                 }
 
-                // Take the signal before reading the head: a commit after this read completes this signal.
-                var signal = hub.Signal;
                 var head = state.Revision;
                 if (next <= head)
                 {
@@ -90,7 +88,21 @@ internal static class WatchStream
                     }
                 }
 
-                await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                // Announce the wait, take the signal, then look once more: a commit published after this look
+                // sees the waiter and completes this signal.
+                hub.BeginWait();
+                try
+                {
+                    var signal = hub.Signal;
+                    if (state.Revision < next && !hub.IsDisposed && hub.ProgressEpoch == epoch)
+                    {
+                        await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    hub.EndWait();
+                }
             }
         }
         finally
