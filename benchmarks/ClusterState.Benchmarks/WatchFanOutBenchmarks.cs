@@ -12,7 +12,6 @@ namespace ClusterState.Benchmarks;
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class WatchFanOutBenchmarks
 {
-    private const int Events = 10_000;
     private ClusterStore _store = null!;
     private List<IDisposable> _subscriptions = null!;
     private Counter _counter = null!;
@@ -20,6 +19,10 @@ public class WatchFanOutBenchmarks
 
     [Params(1, 100, 1000)]
     public int Subscribers { get; set; }
+
+    /// <summary>Writes per invocation; every subscriber receives each one.</summary>
+    [Params(10_000, 100_000)]
+    public int Events { get; set; }
 
     [IterationSetup]
     public void Setup()

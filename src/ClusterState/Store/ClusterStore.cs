@@ -148,8 +148,16 @@ public sealed class ClusterStore : IClusterStore
         if (pending.IsCompletedSuccessfully)
         {
             _metrics.RecordCommit(pending.Result);
+            return pending;
         }
 
-        return pending;
+        return Recorded(pending);
+
+        async ValueTask<TxnResult> Recorded(ValueTask<TxnResult> commit)
+        {
+            var result = await commit.ConfigureAwait(false);
+            _metrics.RecordCommit(result);
+            return result;
+        }
     }
 }

@@ -51,6 +51,11 @@ internal sealed class TxnRequest
             {
                 throw new ArgumentException($"Compare {compare} has an undefined kind, target or operator.", nameof(compares));
             }
+
+            if (compare.Namespace is null || string.IsNullOrEmpty(compare.Name))
+            {
+                throw new ArgumentException($"Compare {compare} needs a namespace (empty for cluster-scoped kinds) and a name.", nameof(compares));
+            }
         }
 
         CheckBranch(success, "then", options);
