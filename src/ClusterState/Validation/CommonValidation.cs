@@ -77,13 +77,7 @@ internal static class CommonValidation
 
         Labels(context, "labels", metadata.Labels);
         Annotations(context, metadata.Annotations);
-        for (var i = 0; i < metadata.Finalizers.Count; i++)
-        {
-            var finalizer = metadata.Finalizers[i];
-            context.Measure(finalizer);
-            using var f = context.Enter("finalizers", i);
-            context.Check(string.Empty, finalizer is null ? "must not be null" : Rules.QualifiedName(finalizer));
-        }
+        Strings(context, "finalizers", metadata.Finalizers, Rules.QualifiedName);
 
         for (var i = 0; i < metadata.OwnerReferences.Count; i++)
         {
@@ -100,6 +94,18 @@ internal static class CommonValidation
             Required(context, "name", owner.Name);
             context.MeasureScalar();
             context.MeasureScalar();
+        }
+    }
+
+    /// <summary>Measures every item of a string list and checks it with <paramref name="rule"/>; null items are errors.</summary>
+    public static void Strings(ValidationContext context, string field, ValueArray<string> values, Func<string, string?> rule)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            var value = values[i];
+            context.Measure(value);
+            using var scope = context.Enter(field, i);
+            context.Check(string.Empty, value is null ? "must not be null" : rule(value));
         }
     }
 
@@ -176,13 +182,7 @@ internal static class CommonValidation
                     break;
             }
 
-            for (var v = 0; v < requirement.Values.Count; v++)
-            {
-                var value = requirement.Values[v];
-                context.Measure(value);
-                using var vs = context.Enter("values", v);
-                context.Check(string.Empty, value is null ? "must not be null" : Rules.LabelValue(value));
-            }
+            Strings(context, "values", requirement.Values, Rules.LabelValue);
         }
     }
 

@@ -71,24 +71,13 @@ internal static class ServiceValidator
             }
         }
 
-        for (var i = 0; i < spec.ExternalIPs.Count; i++)
+        CommonValidation.Strings(context, "externalIPs", spec.ExternalIPs, Rules.EndpointIP);
+        if (!spec.LoadBalancerSourceRanges.IsEmpty && spec.Type != ServiceType.LoadBalancer)
         {
-            using var scope = context.Enter("externalIPs", i);
-            context.Measure(spec.ExternalIPs[i]);
-            context.Check(string.Empty, spec.ExternalIPs[i] is null ? "must not be null" : Rules.EndpointIP(spec.ExternalIPs[i]));
+            context.Error("loadBalancerSourceRanges", "Forbidden: may only be set on a Service of type LoadBalancer");
         }
 
-        for (var i = 0; i < spec.LoadBalancerSourceRanges.Count; i++)
-        {
-            using var scope = context.Enter("loadBalancerSourceRanges", i);
-            context.Measure(spec.LoadBalancerSourceRanges[i]);
-            if (spec.Type != ServiceType.LoadBalancer)
-            {
-                context.Error(string.Empty, "Forbidden: may only be set on a Service of type LoadBalancer");
-            }
-
-            context.Check(string.Empty, spec.LoadBalancerSourceRanges[i] is null ? "must not be null" : Rules.Cidr(spec.LoadBalancerSourceRanges[i], out _));
-        }
+        CommonValidation.Strings(context, "loadBalancerSourceRanges", spec.LoadBalancerSourceRanges, static r => Rules.Cidr(r, out _));
 
         if (spec.ExternalTrafficPolicy is { } etp)
         {

@@ -71,7 +71,7 @@ public sealed class ValidationTests
         yield return Case("affinity timeout", Svc with { Spec = Spec(s => s with { SessionAffinity = SessionAffinity.ClientIP, SessionAffinityConfig = new() { ClientIPTimeoutSeconds = 0 } }) }, "spec.sessionAffinityConfig.clientIP.timeoutSeconds", "less than or equal to 86400");
         yield return Case("affinity config needs ClientIP", Svc with { Spec = Spec(s => s with { SessionAffinityConfig = new() { ClientIPTimeoutSeconds = 10 } }) }, "spec.sessionAffinityConfig", "ClientIP");
         yield return Case("external IP", Svc with { Spec = Spec(s => s with { ExternalIPs = ["127.0.0.1"] }) }, "spec.externalIPs[0]", "loopback");
-        yield return Case("source ranges need LoadBalancer", Svc with { Spec = Spec(s => s with { LoadBalancerSourceRanges = ["10.0.0.0/8"] }) }, "spec.loadBalancerSourceRanges[0]", "LoadBalancer");
+        yield return Case("source ranges need LoadBalancer", Svc with { Spec = Spec(s => s with { LoadBalancerSourceRanges = ["10.0.0.0/8"] }) }, "spec.loadBalancerSourceRanges", "LoadBalancer");
         yield return Case("selector label value", Svc with { Spec = Spec(s => s with { Selector = StringMap.Of(("app", "!")) }) }, "spec.selector[\"app\"]", "valid label value");
         yield return Case("load balancer IP mode", Svc with { Status = new() { LoadBalancerIngress = [new LoadBalancerIngress { IP = "203.0.113.1", IPMode = "Magic" }] } }, "status.loadBalancer.ingress[0].ipMode", "VIP");
 
