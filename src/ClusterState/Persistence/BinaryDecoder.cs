@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace ClusterState.Persistence;
+
+/// <summary>
+/// Reads the primitives of the binary format from untrusted bytes. Every length and count is checked against
+/// the bytes that remain before anything is allocated, so a bad input fails with
+/// <see cref="CorruptDataException"/>, never with a crash or a huge allocation.
+/// </summary>
+internal ref struct BinaryDecoder
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private readonly string _source;
+    private readonly long _baseOffset;
+    private int _position;
+
+    public BinaryDecoder(ReadOnlySpan<byte> data, string source, long baseOffset = 0)
+    {
+        _data = data;
+        _source = source;
+        _baseOffset = baseOffset;
+        _position = 0;
+    }
+
+    public readonly int Position => _position;
+
+    public readonly int Remaining => _data.Length - _position;
+
+    public readonly bool AtEnd => _position == _data.Length;
+
+    public byte ReadByte()
+    {
+        Need(1);
+        return _data[_position++];
+    }
+
+    public bool ReadBool() => ReadByte() switch
+    {
+        0 => false,
+        1 => true,
+        var b => throw Corrupt($"a boolean byte is {b}"),
+    };
+
+    public uint ReadUInt32Fixed()
+    {
+        Need(4);
+        var value = BinaryPrimitives.ReadUInt32LittleEndian(_data[_position..]);
+        _position += 4;
+        return value;
+    }
+
+    public ulong ReadUInt64Fixed()
+    {
+        Need(8);
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(_data[_position..]);
+        _position += 8;
+        return value;
+    }
+
+    public ulong ReadVarUInt()
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            var b = ReadByte();
+            if (shift == 63 && b > 1)
+            {
+                throw Corrupt("a varint overflows 64 bits");
+            }
+
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        throw Corrupt("a varint is longer than 10 bytes");
+    }
+
+    public long ReadVarInt()
+    {
+        var raw = ReadVarUInt();
+        return (long)(raw >> 1) ^ -(long)(raw & 1);
+    }
+
+    /// <summary>A 32-bit integer, checked to fit.</summary>
+    public int ReadInt32()
+    {
+        var value = ReadVarInt();
+        return value is < int.MinValue or > int.MaxValue ? throw Corrupt($"{value} does not fit a 32-bit integer") : (int)value;
+    }
+
+    /// <summary>A count of items that each take at least one byte: never more than the bytes left.</summary>
+    public int ReadCount()
+    {
+        var count = ReadVarUInt();
+        if (count > (ulong)Remaining)
+        {
+            throw Corrupt($"a count of {count} is more than the {Remaining} bytes left");
+        }
+
+        return (int)count;
+    }
+
+    public string ReadString()
+    {
+        var length = ReadVarUInt();
+        if (length > (ulong)Remaining)
+        {
+            throw Corrupt($"a string of {length} bytes is longer than the {Remaining} bytes left");
+        }
+
+        var bytes = _data.Slice(_position, (int)length);
+        _position += (int)length;
+        try
+        {
+            return Strict.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw Corrupt("a string is not valid UTF-8", ex);
+        }
+    }
+
+    public string? ReadOptionalString() => ReadBool() ? ReadString() : null;
+
+    public int? ReadOptionalInt() => ReadBool() ? ReadInt32() : null;
+
+    public long? ReadOptionalLong() => ReadBool() ? ReadVarInt() : null;
+
+    public bool? ReadOptionalBool() => ReadByte() switch
+    {
+        0 => null,
+        1 => false,
+        2 => true,
+        var b => throw Corrupt($"an optional boolean byte is {b}"),
+    };
+
+    public Guid ReadGuid()
+    {
+        Need(16);
+        var value = new Guid(_data.Slice(_position, 16));
+        _position += 16;
+        return value;
+    }
+
+    public ReadOnlySpan<byte> ReadBytes(int count)
+    {
+        Need(count);
+        var bytes = _data.Slice(_position, count);
+        _position += count;
+        return bytes;
+    }
+
+    /// <summary>An enum value, checked to be one of its named values.</summary>
+    public TEnum ReadEnum<TEnum>()
+        where TEnum : struct, Enum
+    {
+        var raw = ReadInt32();
+        var value = (TEnum)Enum.ToObject(typeof(TEnum), raw);
+        return Enum.IsDefined(value) ? value : throw Corrupt($"{raw} is not a {typeof(TEnum).Name}");
+    }
+
+    public readonly CorruptDataException Corrupt(string problem, Exception? inner = null) =>
+        new(_source, _baseOffset + _position, problem, inner);
+
+    private readonly void Need(int count)
+    {
+        if (count < 0 || count > Remaining)
+        {
+            throw Corrupt($"{count} more bytes needed, {Remaining} left");
+        }
+    }
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+}
