@@ -17,9 +17,18 @@ internal sealed partial class MvccStore
     /// <exception cref="AlreadyExistsException">A create found the object.</exception>
     /// <exception cref="NotFoundException">An update or delete found no object.</exception>
     /// <exception cref="ConflictException">A resourceVersion precondition failed.</exception>
-    public TxnResult Apply(TxnRequest request)
+    public TxnResult Apply(TxnRequest request) => Apply(request, publish: true, out _);
+
+    /// <summary>
+    /// Applies <paramref name="request"/> as <see cref="Apply(TxnRequest)"/> does; with <paramref name="publish"/>
+    /// false the new revision stays invisible to readers until <see cref="Publish"/> (a durable commit path
+    /// publishes once the batch is on disk). <paramref name="batch"/> is the committed batch, or null when the
+    /// chosen branch wrote nothing.
+    /// </summary>
+    public TxnResult Apply(TxnRequest request, bool publish, out CommittedBatch? batch)
     {
-        var current = _revision;
+        batch = null;
+        var current = _applied;
         var succeeded = true;
         foreach (var compare in request.Compares)
         {
@@ -60,11 +69,70 @@ internal sealed partial class MvccStore
             history.AppendLocked(new StoredVersion(next, change.Type == ChangeType.Deleted ? null : change.Object));
         }
 
-        Log.AppendLocked(new CommittedBatch(next, changes));
-        Volatile.Write(ref _revision, next);
-        AssertInvariants();
-        Committed?.Invoke(next);
+        batch = new CommittedBatch(next, changes);
+        Log.AppendLocked(batch);
+        _applied = next;
+        if (publish)
+        {
+            Publish(next);
+        }
+
         return new TxnResult(succeeded, next, results);
+    }
+
+    /// <summary>
+    /// Makes revisions up to <paramref name="revision"/> visible to readers and watchers. Called in revision order,
+    /// by one thread at a time (the commit path, or the durable log's flusher).
+    /// </summary>
+    public void Publish(long revision)
+    {
+        Volatile.Write(ref _revision, revision);
+        AssertInvariants();
+        Committed?.Invoke(revision);
+    }
+
+    /// <summary>
+    /// Replays one batch read back from the log during recovery: the changes are re-applied as they were
+    /// committed, without checks (they were checked when first committed). The caller holds the commit lock.
+    /// </summary>
+    public void Replay(long revision, IReadOnlyList<(ChangeType Type, ResourceKind Kind, ObjectName Name, ClusterObject? Object)> changes)
+    {
+        if (revision != _applied + 1)
+        {
+            throw new InvalidOperationException($"Replay of revision {revision} after {_applied}: revisions must be contiguous.");
+        }
+
+        var batch = new Change[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var (type, kind, name, obj) = changes[i];
+            var history = Table(kind).GetOrAddLocked(name);
+            var previous = history.Head?.Value;
+            var current = type == ChangeType.Deleted ? previous : obj;
+            if (current is null)
+            {
+                throw new InvalidOperationException($"Replay of revision {revision}: {kind} {name} is deleted but does not exist.");
+            }
+
+            history.AppendLocked(new StoredVersion(revision, type == ChangeType.Deleted ? null : obj));
+            batch[i] = new Change(type, current, previous);
+        }
+
+        Log.AppendLocked(new CommittedBatch(revision, batch));
+        _applied = revision;
+        Publish(revision);
+    }
+
+    /// <summary>
+    /// Starts an empty store's history at <paramref name="revision"/> (after loading a snapshot taken at it): reads
+    /// and watches below it are compacted away.
+    /// </summary>
+    public void ResetTo(long revision)
+    {
+        _applied = revision;
+        Log.RebaseLocked(revision + 1);
+        Volatile.Write(ref _compactedRevision, revision);
+        Publish(revision);
     }
 
     /// <summary>Checks one operation against the stored object and builds the change it makes at revision <paramref name="next"/>.</summary>

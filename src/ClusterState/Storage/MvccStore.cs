@@ -5,11 +5,11 @@ namespace ClusterState.Storage;
 
 /// <summary>
 /// The multi-version state: one table per kind, the global revision, the compaction revision and the revision
-/// log. It is the deterministic state machine a commit path applies requests to (<see cref="Apply"/>), and it
+/// log. It is the deterministic state machine a commit path applies requests to (<see cref="Apply(TxnRequest, bool, out CommittedBatch?)"/>), and it
 /// serves lock-free reads at the latest or any retained revision.
 /// </summary>
 /// <remarks>
-/// <para>Ownership: every mutation (<see cref="Apply"/>, <see cref="Compact"/>) runs on the commit path, one at a
+/// <para>Ownership: every mutation (<see cref="Apply(TxnRequest, bool, out CommittedBatch?)"/>, <see cref="Compact"/>) runs on the commit path, one at a
 /// time; the commit path's lock is the only lock. Readers never lock and never wait.</para>
 /// <para>Publication order: a batch's versions and log entry are written first, then <see cref="_revision"/> is
 /// published with a volatile write. A reader reads the revision first, so everything it can see at that revision
@@ -22,6 +22,12 @@ internal sealed partial class MvccStore
 
     /// <summary>The last committed revision; written only by the commit path, after the batch is in place.</summary>
     private long _revision;
+
+    /// <summary>
+    /// The last applied revision: equal to <see cref="_revision"/>, or ahead of it while a durable commit path
+    /// waits for the log. New batches get <c>_applied + 1</c>. Read and written only under the commit lock.
+    /// </summary>
+    private long _applied;
 
     /// <summary>Reads below this revision fail as compacted; written only by the commit path.</summary>
     private long _compactedRevision;
@@ -43,8 +49,11 @@ internal sealed partial class MvccStore
     /// <summary>The committed batches, for watchers.</summary>
     public RevisionLog Log { get; }
 
-    /// <summary>The latest committed revision (0 before the first write).</summary>
+    /// <summary>The latest published revision (0 before the first write): what readers see.</summary>
     public long Revision => Volatile.Read(ref _revision);
+
+    /// <summary>The latest applied revision, possibly not yet published; the caller holds the commit lock.</summary>
+    public long AppliedRevisionLocked => _applied;
 
     /// <summary>The compaction revision: reads and watches below it fail (0 when nothing was compacted).</summary>
     public long CompactedRevision => Volatile.Read(ref _compactedRevision);
@@ -97,5 +106,5 @@ internal sealed partial class MvccStore
     }
 
     [Conditional("DEBUG")]
-    private void AssertInvariants() => Debug.Assert(_compactedRevision <= _revision, "compacted <= revision");
+    private void AssertInvariants() => Debug.Assert(_compactedRevision <= _revision && _revision <= _applied, "compacted <= published <= applied");
 }

@@ -61,6 +61,9 @@ internal sealed class RevisionLog
         Volatile.Write(ref spine.Chunks[chunk][offset & ChunkMask], batch);
     }
 
+    /// <summary>Makes an empty log start at <paramref name="firstRevision"/>; the caller holds the commit lock.</summary>
+    public void RebaseLocked(long firstRevision) => _spine = new Spine(firstRevision, []);
+
     /// <summary>Drops batches below <paramref name="revision"/>; the caller holds the commit lock.</summary>
     public void CompactLocked(long revision)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using ClusterState.Hosting;
 using ClusterState.Model;
+using ClusterState.Persistence;
 using ClusterState.Replication;
 using ClusterState.Storage;
 using ClusterState.Watch;
@@ -30,6 +31,7 @@ public sealed class ClusterStore : IClusterStore
     private readonly ICommitPath _commitPath;
     private readonly ClusterStoreMetrics _metrics;
     private readonly UidGenerator _uids = new();
+    private readonly DataDirectory? _directory;
     private readonly ResourceCollection<Service> _services;
     private readonly ResourceCollection<Endpoints> _endpoints;
     private readonly ResourceCollection<EndpointSlice> _endpointSlices;
@@ -37,7 +39,12 @@ public sealed class ClusterStore : IClusterStore
     private readonly ResourceCollection<ClusterNetworkConfig> _networkConfigs;
     private int _disposed;
 
-    /// <summary>Creates an empty in-memory store.</summary>
+    /// <summary>
+    /// Creates an empty in-memory store or, when <see cref="ClusterStoreOptions.DataDirectory"/> is set, opens the
+    /// durable store in that directory, replaying its log (this runs on the calling thread).
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">Another store holds the directory.</exception>
+    /// <exception cref="CorruptDataException">The log is damaged somewhere other than a torn last record.</exception>
     /// <param name="options">Limits and history retention; null for the defaults.</param>
     /// <param name="timeProvider">The clock for creation timestamps and progress notifications; null for the system clock.</param>
     /// <param name="loggerFactory">Where the store logs; null for nowhere.</param>
@@ -54,9 +61,26 @@ public sealed class ClusterStore : IClusterStore
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterStore>();
 
         State = new MvccStore();
+        if (_options.DataDirectory is { } path)
+        {
+            _directory = DataDirectory.Open(path);
+            try
+            {
+                _commitPath = Recovery.Open(_directory, State, _options, Logger);
+            }
+            catch
+            {
+                _directory.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            _commitPath = new LocalCommitPath(State, _options.HistoryRetention, Logger);
+        }
+
         Hub = new WatchHub(State, _time, _options.WatchProgressInterval);
         State.Committed = Hub.OnCommitted;
-        _commitPath = new LocalCommitPath(State, _options.HistoryRetention, Logger);
         _metrics = new ClusterStoreMetrics(meterFactory, State, Hub);
 
         _services = new(this);
@@ -134,6 +158,7 @@ public sealed class ClusterStore : IClusterStore
         _commitPath.Dispose();
         Hub.Dispose();
         _metrics.Dispose();
+        _directory?.Dispose();
     }
 
     internal ValueTask<TxnResult> CommitAsync(TxnOperation operation, CancellationToken cancellationToken) =>

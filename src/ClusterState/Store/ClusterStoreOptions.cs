@@ -33,6 +33,19 @@ public sealed class ClusterStoreOptions
     /// </summary>
     public TimeSpan WatchProgressInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The directory that makes the store durable: a write-ahead log of every committed batch, replayed when the
+    /// store is opened again. Null (the default) keeps the store in memory only. A directory is held by one store
+    /// at a time.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>When a durable store acknowledges a write. Default: <see cref="DurabilityMode.Fsync"/>.</summary>
+    public DurabilityMode Durability { get; set; } = DurabilityMode.Fsync;
+
+    /// <summary>The size at which a log segment is closed and a new one started. Default: 64 MiB.</summary>
+    public long WalSegmentBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public void Validate()
     {
@@ -44,6 +57,11 @@ public sealed class ClusterStoreOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WatchProgressInterval, TimeSpan.Zero, nameof(WatchProgressInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WalSegmentBytes, 4096, nameof(WalSegmentBytes));
+        if (!Enum.IsDefined(Durability))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Durability), Durability, "Unknown durability mode.");
+        }
     }
 
     internal ClusterStoreOptions Clone() => (ClusterStoreOptions)MemberwiseClone();

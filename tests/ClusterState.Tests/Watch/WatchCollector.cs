@@ -84,6 +84,9 @@ internal static class TaskTimeouts
 
     public static Task Within(this Task task) => task.WaitAsync(Long);
 
+    public static Task<List<WatchEvent<T>>> TakeAsyncWithin<T>(this IAsyncEnumerable<WatchEvent<T>> source, int count)
+        where T : ClusterObject => source.TakeAsync(count).WaitAsync(Long);
+
     public static async Task<List<WatchEvent<T>>> TakeAsync<T>(this IAsyncEnumerable<WatchEvent<T>> source, int count)
         where T : ClusterObject
     {

@@ -1,0 +1,44 @@
+namespace ClusterState.Persistence;
+
+/// <summary>
+/// A store's directory: <c>LOCK</c> (held open exclusively while the store is open, so that a second store, in
+/// this process or another, cannot open it), <c>wal/</c> (log segments) and <c>snap/</c> (snapshots).
+/// </summary>
+internal sealed class DataDirectory : IDisposable
+{
+    private readonly FileStream _lock;
+
+    private DataDirectory(string root, FileStream lockFile)
+    {
+        Root = root;
+        _lock = lockFile;
+        WalPath = Path.Combine(root, "wal");
+        SnapshotPath = Path.Combine(root, "snap");
+        Directory.CreateDirectory(WalPath);
+        Directory.CreateDirectory(SnapshotPath);
+    }
+
+    public string Root { get; }
+
+    public string WalPath { get; }
+
+    public string SnapshotPath { get; }
+
+    /// <exception cref="StoreUnavailableException">Another store holds the directory.</exception>
+    public static DataDirectory Open(string path)
+    {
+        var root = Path.GetFullPath(path);
+        Directory.CreateDirectory(root);
+        try
+        {
+            var lockFile = new FileStream(Path.Combine(root, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return new DataDirectory(root, lockFile);
+        }
+        catch (IOException ex)
+        {
+            throw new StoreUnavailableException($"The data directory {root} is in use by another store (its LOCK file is held).", ex);
+        }
+    }
+
+    public void Dispose() => _lock.Dispose();
+}

@@ -1,0 +1,95 @@
+using ClusterState.Model;
+using ClusterState.Storage;
+
+namespace ClusterState.Persistence;
+
+/// <summary>
+/// One record of the write-ahead log: <c>[u32 body length][u32 CRC-32C of body][body]</c>, the body being
+/// <c>[u8 type][u64 revision][payload]</c>. A committed batch's payload is its changes: for each, the change
+/// type, then the full stored object (for a delete, just kind, namespace and name).
+/// </summary>
+internal static class WalRecord
+{
+    /// <summary>Bytes before the body: length and checksum.</summary>
+    public const int FrameHeaderBytes = 8;
+
+    /// <summary>The smallest body: type and revision.</summary>
+    public const int MinBodyBytes = 9;
+
+    /// <summary>The largest body accepted when reading (far above any batch the limits allow).</summary>
+    public const int MaxBodyBytes = 1 << 30;
+
+    public const byte BatchType = 1;
+
+    /// <summary>Encodes a committed batch as a framed record into <paramref name="e"/>.</summary>
+    public static void WriteBatch(BinaryEncoder e, CommittedBatch batch)
+    {
+        var start = e.Length;
+        e.Reserve(FrameHeaderBytes);
+        var bodyStart = e.Length;
+        e.WriteByte(BatchType);
+        e.WriteUInt64Fixed((ulong)batch.Revision);
+        e.WriteVarUInt((ulong)batch.Changes.Length);
+        foreach (var change in batch.Changes)
+        {
+            e.WriteByte((byte)change.Type);
+            if (change.Type == ChangeType.Deleted)
+            {
+                var meta = change.Object.Metadata;
+                e.WriteVarInt((long)change.Object.Kind);
+                e.WriteString(meta.Namespace);
+                e.WriteString(meta.Name);
+            }
+            else
+            {
+                ObjectCodec.Write(e, change.Object);
+            }
+        }
+
+        var bodyLength = e.Length - bodyStart;
+        e.PatchUInt32(start, (uint)bodyLength);
+        e.PatchUInt32(start + 4, Crc32C.Compute(e.WrittenSpan.Slice(bodyStart, bodyLength)));
+    }
+
+    /// <summary>Decodes a batch body (already checked against its checksum).</summary>
+    public static (long Revision, List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)> Changes) ReadBatch(ReadOnlySpan<byte> body, string source, long offset)
+    {
+        var d = new BinaryDecoder(body, source, offset);
+        var type = d.ReadByte();
+        if (type != BatchType)
+        {
+            throw d.Corrupt($"unknown record type {type}");
+        }
+
+        var revision = (long)d.ReadUInt64Fixed();
+        var count = d.ReadCount();
+        var changes = new List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var changeType = d.ReadByte() switch
+            {
+                0 => ChangeType.Added,
+                1 => ChangeType.Modified,
+                2 => ChangeType.Deleted,
+                var b => throw d.Corrupt($"{b} is not a change type"),
+            };
+            if (changeType == ChangeType.Deleted)
+            {
+                var kind = d.ReadEnum<ResourceKind>();
+                changes.Add((changeType, kind, new ObjectName(d.ReadString(), d.ReadString()), null));
+            }
+            else
+            {
+                var obj = ObjectCodec.Read(ref d);
+                changes.Add((changeType, obj.Kind, new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name), obj));
+            }
+        }
+
+        if (!d.AtEnd)
+        {
+            throw d.Corrupt($"{d.Remaining} bytes follow the record's last change");
+        }
+
+        return (revision, changes);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using ClusterState.Storage;
+
+namespace ClusterState.Persistence;
+
+/// <summary>
+/// Appends records to the write-ahead log with group commit: records queued while one group is being written and
+/// synced form the next group, so concurrent writers share one fsync. Bytes go through a
+/// <see cref="PipeWriter"/> (pooled buffers) to the current segment file. After a group is durable, the revisions
+/// in it are published (made visible to readers) and then acknowledged, in order.
+/// </summary>
+/// <remarks>
+/// <see cref="Append"/> is called under the commit lock, so the queue is in revision order; one loop owns the
+/// file. After a write or sync fails, every pending and later append fails with the same error.
+/// </remarks>
+internal sealed class WalWriter : IDisposable
+{
+    /// <summary>The first bytes of every segment: magic and format version.</summary>
+    public static ReadOnlySpan<byte> SegmentHeader => "CSWAL001"u8;
+
+    private readonly string _directory;
+    private readonly long _segmentBytes;
+    private readonly bool _fsync;
+    private readonly Action<long> _onDurable;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BinaryEncoder _encoder = new(4096);
+    private readonly Task _loop;
+    private FileStream _file;
+    private PipeWriter _pipe;
+    private long _segmentLength;
+    private volatile Exception? _failure;
+
+    /// <summary>Opens <paramref name="segmentPath"/> for appending at <paramref name="validLength"/>, or starts a new segment.</summary>
+    public WalWriter(string directory, string? segmentPath, long validLength, long nextRevision, long segmentBytes, bool fsync, Action<long> onDurable)
+    {
+        _directory = directory;
+        _segmentBytes = segmentBytes;
+        _fsync = fsync;
+        _onDurable = onDurable;
+        if (segmentPath is null || validLength < SegmentHeader.Length)
+        {
+            if (segmentPath is not null)
+            {
+                File.Delete(segmentPath);
+            }
+
+            (_file, _segmentLength) = CreateSegment(directory, nextRevision, fsync);
+        }
+        else
+        {
+            _file = new FileStream(segmentPath, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            _file.SetLength(validLength);
+            _file.Position = validLength;
+            _segmentLength = validLength;
+        }
+
+        _pipe = PipeWriter.Create(_file, new StreamPipeWriterOptions(leaveOpen: true));
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The error that stopped the log, if any.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>
+    /// Queues <paramref name="batch"/>; the task completes once it is durable and published. Call under the commit
+    /// lock, in revision order.
+    /// </summary>
+    public Task Append(CommittedBatch batch)
+    {
+        _encoder.Clear();
+        WalRecord.WriteBatch(_encoder, batch);
+        var buffer = ArrayPool<byte>.Shared.Rent(_encoder.Length);
+        _encoder.WrittenSpan.CopyTo(buffer);
+        return Enqueue(new Pending(buffer, _encoder.Length, batch.Revision));
+    }
+
+    /// <summary>Completes once everything queued before it is durable (for requests that wrote nothing).</summary>
+    public Task Barrier(long revision) => Enqueue(new Pending(null, 0, revision));
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+            // The loop records its own failure.
+        }
+
+        _pipe.Complete();
+        _file.Dispose();
+        _encoder.Dispose();
+    }
+
+    private Task Enqueue(Pending pending)
+    {
+        if (_failure is { } failure)
+        {
+            Return(pending);
+            return Task.FromException(Unavailable(failure));
+        }
+
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Return(pending);
+            return Task.FromException(new StoreUnavailableException("The store has been disposed and takes no more writes."));
+        }
+
+        return pending.Done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (_queue.Reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+            }
+
+            try
+            {
+                if (_segmentLength >= _segmentBytes)
+                {
+                    await RotateAsync(group[0].Revision).ConfigureAwait(false);
+                }
+
+                var last = 0L;
+                foreach (var pending in group)
+                {
+                    if (pending.Buffer is { } buffer)
+                    {
+                        buffer.AsSpan(0, pending.Length).CopyTo(_pipe.GetSpan(pending.Length));
+                        _pipe.Advance(pending.Length);
+                        _segmentLength += pending.Length;
+                        last = pending.Revision;
+                    }
+                }
+
+                if (last > 0)
+                {
+                    await _pipe.FlushAsync().ConfigureAwait(false);
+                    if (_fsync)
+                    {
+                        _file.Flush(flushToDisk: true);
+                    }
+
+                    _onDurable(last);
+                }
+
+                foreach (var pending in group)
+                {
+                    pending.Done.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                _failure = ex;
+                foreach (var pending in group)
+                {
+                    pending.Done.TrySetException(Unavailable(ex));
+                }
+
+                _queue.Writer.TryComplete();
+                while (_queue.Reader.TryRead(out var rest))
+                {
+                    rest.Done.TrySetException(Unavailable(ex));
+                    Return(rest);
+                }
+            }
+            finally
+            {
+                foreach (var pending in group)
+                {
+                    Return(pending);
+                }
+            }
+        }
+    }
+
+    private async Task RotateAsync(long nextRevision)
+    {
+        await _pipe.FlushAsync().ConfigureAwait(false);
+        await _pipe.CompleteAsync().ConfigureAwait(false);
+        _file.Flush(flushToDisk: _fsync);
+        await _file.DisposeAsync().ConfigureAwait(false);
+        (_file, _segmentLength) = CreateSegment(_directory, nextRevision, _fsync);
+        _pipe = PipeWriter.Create(_file, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    /// <summary>The file name of the segment whose first record has <paramref name="revision"/>.</summary>
+    public static string SegmentName(long revision) => $"{revision:D20}.wal";
+
+    private static (FileStream, long) CreateSegment(string directory, long firstRevision, bool fsync)
+    {
+        var file = new FileStream(Path.Combine(directory, SegmentName(firstRevision)), FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        file.Write(SegmentHeader);
+        file.Flush(flushToDisk: fsync);
+        return (file, SegmentHeader.Length);
+    }
+
+    private static StoreUnavailableException Unavailable(Exception cause) =>
+        new($"The write-ahead log failed ({cause.Message}); the store takes no more writes. Reopen it to recover every acknowledged write.", cause);
+
+    private static void Return(Pending pending)
+    {
+        if (pending.Buffer is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private readonly record struct Pending(byte[]? Buffer, int Length, long Revision)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,111 @@
+using ClusterState.Persistence;
+using ClusterState.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterState.Replication;
+
+/// <summary>
+/// The single-node commit path of a store opened on a directory: applies each request under the commit lock
+/// without publishing it, queues its batch on the write-ahead log, and acknowledges it once the log's group
+/// commit has made it durable (the log publishes it to readers just before). Readers therefore never see a write
+/// that a crash could lose.
+/// </summary>
+internal sealed class DurableCommitPath : ICommitPath
+{
+    /// <summary>Guards every mutation of <see cref="_state"/> and the order of appends to <see cref="_wal"/>.</summary>
+    private readonly Lock _lock = new();
+    private readonly MvccStore _state;
+    private readonly WalWriter _wal;
+    private readonly long? _retention;
+    private readonly long _compactionStep;
+    private readonly ILogger _logger;
+    private volatile bool _disposed;
+
+    public DurableCommitPath(MvccStore state, WalWriter wal, long? retention, ILogger logger)
+    {
+        _state = state;
+        _wal = wal;
+        _retention = retention;
+        _compactionStep = retention is { } r ? Math.Max(1, r / 8) : 0;
+        _logger = logger;
+    }
+
+    public async ValueTask<TxnResult> CommitAsync(TxnRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        TxnResult result;
+        Task durable;
+        lock (_lock)
+        {
+            ThrowIfUnavailable();
+            result = _state.Apply(request, publish: false, out var batch);
+            durable = batch is null ? _wal.Barrier(_state.AppliedRevisionLocked) : _wal.Append(batch);
+            CompactIfDueLocked();
+        }
+
+        // The write is applied and queued; cancelling now could not take it back, so wait for it.
+        await durable.ConfigureAwait(false);
+        return result;
+    }
+
+    public ValueTask CompactAsync(long revision, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            lock (_lock)
+            {
+                ThrowIfUnavailable();
+                var removed = _state.Compact(revision);
+                Log.Compacted(_logger, revision, removed);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+
+        _wal.Dispose();
+    }
+
+    private void CompactIfDueLocked()
+    {
+        // Compaction reads the published revision: history that readers cannot see yet is never compacted.
+        var published = _state.Revision;
+        if (_retention is not { } retention || published - _state.CompactedRevision < retention + _compactionStep)
+        {
+            return;
+        }
+
+        var target = published - retention;
+        var removed = _state.Compact(target);
+        Log.Compacted(_logger, target, removed);
+    }
+
+    private void ThrowIfUnavailable()
+    {
+        if (_disposed)
+        {
+            throw new StoreUnavailableException("The store has been disposed and takes no more writes.");
+        }
+
+        if (_wal.Failure is { } failure)
+        {
+            throw new StoreUnavailableException($"The write-ahead log failed ({failure.Message}); the store takes no more writes. Reopen it to recover every acknowledged write.", failure);
+        }
+    }
+}
