@@ -19,4 +19,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Opened {Directory} at revision {Revision} with {Keys} keys in {Milliseconds} ms")]
     public static partial void Recovered(ILogger logger, string directory, long revision, int keys, double milliseconds);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Snapshot taken at revision {Revision} with {Objects} objects")]
+    public static partial void SnapshotTaken(ILogger logger, long revision, int objects);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "A background snapshot failed; the log is kept until the next one succeeds")]
+    public static partial void SnapshotFailed(ILogger logger, Exception exception);
 }

@@ -7,9 +7,10 @@ namespace ClusterState.Persistence;
 /// <summary>Opens a durable store: replays the log into an empty state and returns the commit path that continues it.</summary>
 internal static class Recovery
 {
-    public static DurableCommitPath Open(DataDirectory directory, MvccStore state, ClusterStoreOptions options, ILogger logger)
+    public static DurableCommitPath Open(DataDirectory directory, MvccStore state, ClusterStoreOptions options, TimeProvider time, ILogger logger)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var snapshotRevision = LoadNewestSnapshot(directory, state);
         var tail = WalReader.Replay(directory.WalPath, state.Revision, (revision, changes) => state.Replay(revision, changes));
         if (tail.CutTornRecord)
         {
@@ -27,6 +28,30 @@ internal static class Recovery
             options.WalSegmentBytes,
             options.Durability == DurabilityMode.Fsync,
             state.Publish);
-        return new DurableCommitPath(state, wal, options.HistoryRetention, logger);
+        var snapshotter = new Snapshotter(state, directory, time, options.SnapshotEveryRevisions, () => wal.CurrentSegmentPath, logger)
+        {
+            LastSnapshotRevision = snapshotRevision,
+        };
+        return new DurableCommitPath(state, wal, snapshotter, options.HistoryRetention, logger);
+    }
+
+    /// <summary>Loads the newest snapshot, if any, and returns its revision (0 when none).</summary>
+    private static long LoadNewestSnapshot(DataDirectory directory, MvccStore state)
+    {
+        foreach (var stale in Directory.EnumerateFiles(directory.SnapshotPath, "*.tmp"))
+        {
+            File.Delete(stale);
+        }
+
+        var newest = Snapshotter.Snapshots(directory.SnapshotPath).LastOrDefault();
+        if (newest is null)
+        {
+            return 0;
+        }
+
+        var objects = new List<Model.ClusterObject>();
+        var info = SnapshotFile.Read(File.ReadAllBytes(newest), newest, objects);
+        state.LoadSnapshot(info.Revision, objects);
+        return info.Revision;
     }
 }

@@ -60,6 +60,9 @@ internal sealed class WalWriter : IDisposable
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>The segment being appended to.</summary>
+    public string? CurrentSegmentPath => _file.Name;
+
     /// <summary>The error that stopped the log, if any.</summary>
     public Exception? Failure => _failure;
 

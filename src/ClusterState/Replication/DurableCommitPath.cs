@@ -18,13 +18,15 @@ internal sealed class DurableCommitPath : ICommitPath
     private readonly WalWriter _wal;
     private readonly long? _retention;
     private readonly long _compactionStep;
+    private readonly Snapshotter _snapshotter;
     private readonly ILogger _logger;
     private volatile bool _disposed;
 
-    public DurableCommitPath(MvccStore state, WalWriter wal, long? retention, ILogger logger)
+    public DurableCommitPath(MvccStore state, WalWriter wal, Snapshotter snapshotter, long? retention, ILogger logger)
     {
         _state = state;
         _wal = wal;
+        _snapshotter = snapshotter;
         _retention = retention;
         _compactionStep = retention is { } r ? Math.Max(1, r / 8) : 0;
         _logger = logger;
@@ -45,6 +47,7 @@ internal sealed class DurableCommitPath : ICommitPath
 
         // The write is applied and queued; cancelling now could not take it back, so wait for it.
         await durable.ConfigureAwait(false);
+        _snapshotter.MaybeStart();
         return result;
     }
 
@@ -79,6 +82,7 @@ internal sealed class DurableCommitPath : ICommitPath
             _disposed = true;
         }
 
+        _snapshotter.WaitIdle();
         _wal.Dispose();
     }
 

@@ -124,15 +124,53 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>
-    /// Starts an empty store's history at <paramref name="revision"/> (after loading a snapshot taken at it): reads
-    /// and watches below it are compacted away.
+    /// Loads an empty store with a snapshot's objects, taken at <paramref name="revision"/>: each object keeps its
+    /// own resourceVersion, reads at the revision work, and history below it is compacted away. The caller holds
+    /// the commit lock.
     /// </summary>
-    public void ResetTo(long revision)
+    public void LoadSnapshot(long revision, IReadOnlyList<ClusterObject> objects)
     {
+        if (_applied != 0 || KeyCount != 0)
+        {
+            throw new InvalidOperationException("A snapshot loads into an empty store only.");
+        }
+
+        foreach (var obj in objects)
+        {
+            var history = Table(obj.Kind).GetOrAddLocked(new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name));
+            if (history.Head is not null)
+            {
+                throw new CorruptDataException("snapshot", 0, $"{obj.Kind} {obj.Metadata.Namespace}/{obj.Metadata.Name} appears twice");
+            }
+
+            history.AppendLocked(new StoredVersion(obj.Metadata.ResourceVersion, obj));
+        }
+
         _applied = revision;
         Log.RebaseLocked(revision + 1);
         Volatile.Write(ref _compactedRevision, revision);
         Publish(revision);
+    }
+
+    /// <summary>
+    /// Every object at <paramref name="revision"/> (published and retained), in kind, namespace and name order.
+    /// Lock-free: writes continue meanwhile. The caller keeps compaction from passing the revision.
+    /// </summary>
+    public List<ClusterObject> CaptureAt(long revision)
+    {
+        var objects = new List<ClusterObject>();
+        foreach (var kind in ResourceKinds.All)
+        {
+            foreach (var key in Table(kind).Sorted())
+            {
+                if (key.ReadAt(revision) is { } obj)
+                {
+                    objects.Add(obj);
+                }
+            }
+        }
+
+        return objects;
     }
 
     /// <summary>Checks one operation against the stored object and builds the change it makes at revision <paramref name="next"/>.</summary>
@@ -246,9 +284,25 @@ internal sealed partial class MvccStore
             throw new RevisionCompactedException(revision, _compactedRevision);
         }
 
-        // Publish the compaction revision first: a read that starts now is refused rather than served from
-        // history that is about to be cut.
-        Volatile.Write(ref _compactedRevision, revision);
+        // A snapshot being captured holds compaction at its revision; the rest of the request waits for the next
+        // compaction.
+        lock (_pinLock)
+        {
+            if (_pins.Count > 0)
+            {
+                revision = Math.Min(revision, _pins.Min());
+            }
+
+            if (revision <= _compactedRevision)
+            {
+                return 0;
+            }
+
+            // Publish the compaction revision first: a read that starts now is refused rather than served from
+            // history that is about to be cut.
+            Volatile.Write(ref _compactedRevision, revision);
+        }
+
         var removed = 0;
         foreach (var table in _tables)
         {

@@ -29,6 +29,12 @@ internal sealed partial class MvccStore
     /// </summary>
     private long _applied;
 
+    /// <summary>Guards <see cref="_pins"/> and the compaction revision's choice in <see cref="Compact"/>.</summary>
+    private readonly Lock _pinLock = new();
+
+    /// <summary>Revisions being captured by snapshots: compaction never passes the lowest.</summary>
+    private readonly List<long> _pins = [];
+
     /// <summary>Reads below this revision fail as compacted; written only by the commit path.</summary>
     private long _compactedRevision;
 
@@ -70,6 +76,29 @@ internal sealed partial class MvccStore
         }
 
         return table;
+    }
+
+    /// <summary>
+    /// Pins the current revision so that compaction cannot pass it until <see cref="Unpin"/>: a snapshot can then
+    /// read every object at it without locks while writes continue.
+    /// </summary>
+    public long Pin()
+    {
+        lock (_pinLock)
+        {
+            var revision = Revision;
+            _pins.Add(revision);
+            return revision;
+        }
+    }
+
+    /// <summary>Releases a pin taken by <see cref="Pin"/>.</summary>
+    public void Unpin(long revision)
+    {
+        lock (_pinLock)
+        {
+            _pins.Remove(revision);
+        }
     }
 
     /// <summary>Resolves a requested read revision (null = latest) and checks it is retained and not in the future.</summary>

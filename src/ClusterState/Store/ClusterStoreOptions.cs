@@ -46,6 +46,13 @@ public sealed class ClusterStoreOptions
     /// <summary>The size at which a log segment is closed and a new one started. Default: 64 MiB.</summary>
     public long WalSegmentBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// A durable store writes a snapshot of its state in the background every this many revisions, then removes
+    /// the log segments the snapshot covers, so that reopening replays at most about this many batches.
+    /// Default: 10,000.
+    /// </summary>
+    public long SnapshotEveryRevisions { get; set; } = 10_000;
+
     /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public void Validate()
     {
@@ -58,6 +65,7 @@ public sealed class ClusterStoreOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WatchProgressInterval, TimeSpan.Zero, nameof(WatchProgressInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(WalSegmentBytes, 4096, nameof(WalSegmentBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEveryRevisions, 1, nameof(SnapshotEveryRevisions));
         if (!Enum.IsDefined(Durability))
         {
             throw new ArgumentOutOfRangeException(nameof(Durability), Durability, "Unknown durability mode.");

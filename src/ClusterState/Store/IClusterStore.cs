@@ -50,6 +50,13 @@ public interface IClusterStore : IDisposable
     /// </summary>
     ValueTask CompactAsync(long revision, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes a consistent snapshot of every object at the current revision to <paramref name="destination"/>
+    /// (like <c>etcdctl snapshot save</c>) while writes continue. Restore it with
+    /// <see cref="ClusterStore.RestoreAsync"/>; inspect it with <see cref="ClusterStore.InspectSnapshotAsync"/>.
+    /// </summary>
+    Task<SnapshotInfo> SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken = default);
+
     /// <summary>Watches every kind as an observable; each subscription is its own watch.</summary>
     IObservable<WatchEvent<ClusterObject>> Watch(WatchOptions? options = null);
 
