@@ -27,7 +27,8 @@ internal static class Recovery
             tail.LastRevision + 1,
             options.WalSegmentBytes,
             options.Durability == DurabilityMode.Fsync,
-            state.Publish);
+            state.Publish,
+            options.OpenSegment);
         var snapshotter = new Snapshotter(state, directory, time, options.SnapshotEveryRevisions, () => wal.CurrentSegmentPath, logger)
         {
             LastSnapshotRevision = snapshotRevision,

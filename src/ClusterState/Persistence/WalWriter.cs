@@ -27,18 +27,21 @@ internal sealed class WalWriter : IDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly BinaryEncoder _encoder = new(4096);
     private readonly Task _loop;
-    private FileStream _file;
+    private readonly Func<string, bool, Stream> _open;
+    private Stream _file;
+    private string _segmentPath;
     private PipeWriter _pipe;
     private long _segmentLength;
     private volatile Exception? _failure;
 
     /// <summary>Opens <paramref name="segmentPath"/> for appending at <paramref name="validLength"/>, or starts a new segment.</summary>
-    public WalWriter(string directory, string? segmentPath, long validLength, long nextRevision, long segmentBytes, bool fsync, Action<long> onDurable)
+    public WalWriter(string directory, string? segmentPath, long validLength, long nextRevision, long segmentBytes, bool fsync, Action<long> onDurable, Func<string, bool, Stream>? open = null)
     {
         _directory = directory;
         _segmentBytes = segmentBytes;
         _fsync = fsync;
         _onDurable = onDurable;
+        _open = open ?? OpenFile;
         if (segmentPath is null || validLength < SegmentHeader.Length)
         {
             if (segmentPath is not null)
@@ -46,11 +49,12 @@ internal sealed class WalWriter : IDisposable
                 File.Delete(segmentPath);
             }
 
-            (_file, _segmentLength) = CreateSegment(directory, nextRevision, fsync);
+            (_file, _segmentPath, _segmentLength) = CreateSegment(nextRevision);
         }
         else
         {
-            _file = new FileStream(segmentPath, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            _segmentPath = segmentPath;
+            _file = _open(segmentPath, false);
             _file.SetLength(validLength);
             _file.Position = validLength;
             _segmentLength = validLength;
@@ -61,7 +65,7 @@ internal sealed class WalWriter : IDisposable
     }
 
     /// <summary>The segment being appended to.</summary>
-    public string? CurrentSegmentPath => _file.Name;
+    public string CurrentSegmentPath => Volatile.Read(ref _segmentPath);
 
     /// <summary>The error that stopped the log, if any.</summary>
     public Exception? Failure => _failure;
@@ -94,8 +98,16 @@ internal sealed class WalWriter : IDisposable
             // The loop records its own failure.
         }
 
-        _pipe.Complete();
-        _file.Dispose();
+        try
+        {
+            _pipe.Complete();
+            _file.Dispose();
+        }
+        catch (IOException) when (_failure is not null)
+        {
+            // The log already failed; what it could not write is not acknowledged and recovery cuts it off.
+        }
+
         _encoder.Dispose();
     }
 
@@ -149,10 +161,7 @@ internal sealed class WalWriter : IDisposable
                 if (last > 0)
                 {
                     await _pipe.FlushAsync().ConfigureAwait(false);
-                    if (_fsync)
-                    {
-                        _file.Flush(flushToDisk: true);
-                    }
+                    Sync(_file, _fsync);
 
                     _onDurable(last);
                 }
@@ -191,21 +200,39 @@ internal sealed class WalWriter : IDisposable
     {
         await _pipe.FlushAsync().ConfigureAwait(false);
         await _pipe.CompleteAsync().ConfigureAwait(false);
-        _file.Flush(flushToDisk: _fsync);
+        Sync(_file, _fsync);
         await _file.DisposeAsync().ConfigureAwait(false);
-        (_file, _segmentLength) = CreateSegment(_directory, nextRevision, _fsync);
+        (_file, var path, _segmentLength) = CreateSegment(nextRevision);
+        Volatile.Write(ref _segmentPath, path);
         _pipe = PipeWriter.Create(_file, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
     /// <summary>The file name of the segment whose first record has <paramref name="revision"/>.</summary>
     public static string SegmentName(long revision) => $"{revision:D20}.wal";
 
-    private static (FileStream, long) CreateSegment(string directory, long firstRevision, bool fsync)
+    private (Stream, string, long) CreateSegment(long firstRevision)
     {
-        var file = new FileStream(Path.Combine(directory, SegmentName(firstRevision)), FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        var path = Path.Combine(_directory, SegmentName(firstRevision));
+        var file = _open(path, true);
         file.Write(SegmentHeader);
-        file.Flush(flushToDisk: fsync);
-        return (file, SegmentHeader.Length);
+        Sync(file, _fsync);
+        return (file, path, SegmentHeader.Length);
+    }
+
+    private static Stream OpenFile(string path, bool create) =>
+        new FileStream(path, create ? FileMode.CreateNew : FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
+
+    /// <summary>Flushes to the operating system, and to the disk (fsync) when <paramref name="toDisk"/>.</summary>
+    private static void Sync(Stream stream, bool toDisk)
+    {
+        if (stream is FileStream file)
+        {
+            file.Flush(flushToDisk: toDisk);
+        }
+        else
+        {
+            stream.Flush();
+        }
     }
 
     private static StoreUnavailableException Unavailable(Exception cause) =>

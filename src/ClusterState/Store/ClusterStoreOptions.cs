@@ -53,6 +53,11 @@ public sealed class ClusterStoreOptions
     /// </summary>
     public long SnapshotEveryRevisions { get; set; } = 10_000;
 
+    /// <summary>
+    /// Opens log segment files (path, create new?); replaced by tests to inject I/O failures. Null opens files.
+    /// </summary>
+    internal Func<string, bool, Stream>? OpenSegment { get; set; }
+
     /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public void Validate()
     {
