@@ -85,7 +85,16 @@ internal static class WalReader
                         throw new CorruptDataException(path, position, $"revision {revision} follows {expected - 1}: the log has a gap");
                     }
 
-                    apply(revision, changes);
+                    try
+                    {
+                        apply(revision, changes);
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        // The record decodes but contradicts the state it replays onto.
+                        throw new CorruptDataException(path, position, ex.Message, ex);
+                    }
+
                     expected++;
                     last = revision;
                 }
