@@ -1,0 +1,523 @@
+using System.Diagnostics;
+
+namespace ClusterState.Replication.Raft;
+
+/// <summary>
+/// The Raft consensus core as a deterministic state machine, after etcd-io/raft: no threads, no I/O, no clock.
+/// The host feeds it <see cref="Tick"/>, <see cref="Step"/> (messages) and <see cref="Propose"/>, then takes a
+/// <see cref="Ready"/>, persists its hard state and entries, sends its messages, applies its committed entries, and
+/// calls <see cref="Advance"/>. It implements leader election with randomized timeouts, pre-vote and
+/// check-quorum, and log replication with probing, pipelining and flow control; an entry commits when a quorum
+/// holds it and it is from the leader's current term (§5.4.2). It knows nothing of what the entries mean.
+/// </summary>
+[DebuggerDisplay("{Id} {Role} term={Term} last={Log.LastIndex} commit={Log.Committed}")]
+internal sealed class RaftNode
+{
+    private readonly RaftConfig _config;
+    private readonly Dictionary<ulong, Progress> _progress = [];
+    private readonly Dictionary<ulong, bool> _votes = [];
+    private readonly List<RaftMessage> _outbox = [];
+    private HardState _persistedHardState;
+    private int _electionElapsed;
+    private int _heartbeatElapsed;
+    private int _randomizedElectionTimeout;
+
+    /// <summary>Restarts a node from what it persisted (an empty state for a new node).</summary>
+    public RaftNode(RaftConfig config, HardState state, IEnumerable<LogEntry> entries)
+    {
+        _config = config;
+        Log = new RaftLog(entries, state.Commit);
+        Term = state.Term;
+        Vote = state.Vote;
+        _persistedHardState = state;
+        BecomeFollower(Term, 0);
+    }
+
+    public ulong Id => _config.Id;
+
+    public long Term { get; private set; }
+
+    /// <summary>Who this node voted for in <see cref="Term"/> (0: nobody).</summary>
+    public ulong Vote { get; private set; }
+
+    public RaftRole Role { get; private set; }
+
+    /// <summary>The leader this node follows (0: unknown).</summary>
+    public ulong Leader { get; private set; }
+
+    public RaftLog Log { get; }
+
+    private int Quorum => (_config.Voters.Count / 2) + 1;
+
+    /// <summary>Heartbeat rounds without progress before a pipelined follower is probed again.</summary>
+    private int StallRounds => Math.Max(2, _config.ElectionTicks / (2 * _config.HeartbeatTicks));
+
+    /// <summary>Advances the clock by one tick: heartbeats on a leader, election timeouts elsewhere.</summary>
+    public void Tick()
+    {
+        _electionElapsed++;
+        if (Role != RaftRole.Leader)
+        {
+            if (_electionElapsed >= _randomizedElectionTimeout && _config.Voters.Contains(Id))
+            {
+                _electionElapsed = 0;
+                Campaign();
+            }
+
+            return;
+        }
+
+        if (_electionElapsed >= _config.ElectionTicks)
+        {
+            _electionElapsed = 0;
+            if (_config.CheckQuorum && !QuorumActive())
+            {
+                BecomeFollower(Term, 0);
+                return;
+            }
+        }
+
+        if (++_heartbeatElapsed >= _config.HeartbeatTicks)
+        {
+            _heartbeatElapsed = 0;
+            foreach (var peer in Peers())
+            {
+                SendHeartbeat(peer);
+            }
+        }
+    }
+
+    /// <summary>Appends a command to the log if this node leads; returns its index, or 0 when it does not lead.</summary>
+    public long Propose(byte[] data)
+    {
+        if (Role != RaftRole.Leader)
+        {
+            return 0;
+        }
+
+        var entry = new LogEntry(Term, Log.LastIndex + 1, data);
+        Log.Append(entry);
+        BroadcastAppend();
+        return entry.Index;
+    }
+
+    /// <summary>Handles a message from another node.</summary>
+    public void Step(RaftMessage m)
+    {
+        if (m.To != Id)
+        {
+            return;
+        }
+
+        if (m.Term > Term)
+        {
+            if (m.Type is MessageType.PreVote or MessageType.Vote)
+            {
+                // A node that heard from a leader within the election timeout ignores campaigns (check-quorum lease):
+                // a partitioned node rejoining cannot depose a healthy leader.
+                var inLease = _config.CheckQuorum && Leader != 0 && _electionElapsed < _config.ElectionTicks;
+                if (inLease)
+                {
+                    return;
+                }
+            }
+
+            var keepTerm = m.Type == MessageType.PreVote || (m.Type == MessageType.PreVoteResponse && !m.Reject);
+            if (!keepTerm)
+            {
+                BecomeFollower(m.Term, m.Type == MessageType.Append ? m.From : 0);
+            }
+        }
+        else if (m.Term < Term)
+        {
+            if (m.Type == MessageType.Append)
+            {
+                // Tell a stale leader about the newer term so that it steps down.
+                Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Reject = true, RejectHint = Log.LastIndex });
+            }
+            else if (m.Type == MessageType.PreVote)
+            {
+                Send(new RaftMessage { Type = MessageType.PreVoteResponse, From = Id, To = m.From, Term = Term, Reject = true });
+            }
+
+            return;
+        }
+
+        switch (m.Type)
+        {
+            case MessageType.PreVote:
+            case MessageType.Vote:
+                HandleVoteRequest(m);
+                return;
+            case MessageType.Append:
+                if (Role != RaftRole.Leader)
+                {
+                    if (Role != RaftRole.Follower)
+                    {
+                        BecomeFollower(Term, m.From);
+                    }
+
+                    Leader = m.From;
+                    _electionElapsed = 0;
+                    HandleAppend(m);
+                }
+
+                return;
+            case MessageType.AppendResponse:
+                if (Role == RaftRole.Leader)
+                {
+                    HandleAppendResponse(m);
+                }
+
+                return;
+            case MessageType.PreVoteResponse when Role == RaftRole.PreCandidate:
+            case MessageType.VoteResponse when Role == RaftRole.Candidate:
+                HandleVoteResponse(m);
+                return;
+        }
+    }
+
+    /// <summary>True when there is something for the host to do.</summary>
+    public bool HasReady() =>
+        _outbox.Count > 0 || CurrentHardState() != _persistedHardState || Log.Stabled < Log.LastIndex || Math.Min(Log.Committed, Log.Stabled) > Log.Applied;
+
+    /// <summary>Takes what the host must persist, send and apply.</summary>
+    public Ready Ready()
+    {
+        var hardState = CurrentHardState();
+        var ready = new Ready
+        {
+            HardState = hardState != _persistedHardState ? hardState : null,
+            Entries = Log.Unstable(),
+            Messages = [.. _outbox],
+            CommittedEntries = Log.NextToApply(),
+        };
+        _outbox.Clear();
+        return ready;
+    }
+
+    /// <summary>Acknowledges that the host persisted, sent and applied a <see cref="Ready"/>.</summary>
+    public void Advance(Ready ready)
+    {
+        if (ready.HardState is { } hardState)
+        {
+            _persistedHardState = hardState;
+        }
+
+        if (ready.Entries.Count > 0)
+        {
+            var last = ready.Entries[^1];
+            Log.StableTo(last.Index, last.Term);
+            if (Role == RaftRole.Leader)
+            {
+                MaybeCommit();
+            }
+        }
+
+        if (ready.CommittedEntries.Count > 0)
+        {
+            Log.AppliedTo(ready.CommittedEntries[^1].Index);
+        }
+    }
+
+    private HardState CurrentHardState() => new(Term, Vote, Log.Committed);
+
+    private IEnumerable<ulong> Peers() => _config.Voters.Where(v => v != Id);
+
+    private void Campaign()
+    {
+        if (_config.PreVote)
+        {
+            BecomePreCandidate();
+            RequestVotes(MessageType.PreVote, Term + 1);
+        }
+        else
+        {
+            BecomeCandidate();
+            RequestVotes(MessageType.Vote, Term);
+        }
+    }
+
+    private void RequestVotes(MessageType type, long term)
+    {
+        if (CountVotes(granted: true) >= Quorum)
+        {
+            // A single voter wins at once.
+            OnVotesWon(type);
+            return;
+        }
+
+        foreach (var peer in Peers())
+        {
+            Send(new RaftMessage { Type = type, From = Id, To = peer, Term = term, Index = Log.LastIndex, LogTerm = Log.LastTerm });
+        }
+    }
+
+    private void HandleVoteRequest(RaftMessage m)
+    {
+        // Vote again for the same candidate (a retransmission), or for anyone when free; a pre-vote for a later
+        // term may be granted whatever this node's vote, since it changes nothing.
+        var canVote = Vote == m.From || (Vote == 0 && Leader == 0) || (m.Type == MessageType.PreVote && m.Term > Term);
+        var responseType = m.Type == MessageType.PreVote ? MessageType.PreVoteResponse : MessageType.VoteResponse;
+        if (canVote && Log.IsUpToDate(m.Index, m.LogTerm))
+        {
+            Send(new RaftMessage { Type = responseType, From = Id, To = m.From, Term = m.Term });
+            if (m.Type == MessageType.Vote)
+            {
+                _electionElapsed = 0;
+                Vote = m.From;
+            }
+        }
+        else
+        {
+            Send(new RaftMessage { Type = responseType, From = Id, To = m.From, Term = Term, Reject = true });
+        }
+    }
+
+    private void HandleVoteResponse(RaftMessage m)
+    {
+        _votes.TryAdd(m.From, !m.Reject);
+        if (CountVotes(granted: true) >= Quorum)
+        {
+            OnVotesWon(m.Type == MessageType.PreVoteResponse ? MessageType.PreVote : MessageType.Vote);
+        }
+        else if (CountVotes(granted: false) >= Quorum)
+        {
+            BecomeFollower(Term, 0);
+        }
+    }
+
+    private void OnVotesWon(MessageType round)
+    {
+        if (round == MessageType.PreVote)
+        {
+            BecomeCandidate();
+            RequestVotes(MessageType.Vote, Term);
+        }
+        else
+        {
+            BecomeLeader();
+        }
+    }
+
+    private int CountVotes(bool granted) => _votes.Values.Count(v => v == granted);
+
+    private void HandleAppend(RaftMessage m)
+    {
+        if (m.Index < Log.Committed)
+        {
+            // Everything up to our commit index matches any leader's log: acknowledge that much.
+            Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = Log.Committed });
+            return;
+        }
+
+        if (!Log.MatchTerm(m.Index, m.LogTerm))
+        {
+            Send(new RaftMessage
+            {
+                Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = m.Index, Reject = true,
+                RejectHint = Math.Min(m.Index - 1, Log.LastIndex),
+            });
+            return;
+        }
+
+        var last = Log.MergeAfter(m.Index, m.Entries);
+        Log.CommitTo(Math.Min(m.Commit, last));
+        Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = last });
+    }
+
+    private void HandleAppendResponse(RaftMessage m)
+    {
+        if (!_progress.TryGetValue(m.From, out var progress))
+        {
+            return;
+        }
+
+        progress.RecentActive = true;
+        if (m.Reject)
+        {
+            // Step back, at once to the follower's last index when it is behind.
+            progress.BecomeProbe(Math.Max(1, Math.Min(m.RejectHint + 1, progress.Next - 1)));
+            SendAppend(m.From);
+            return;
+        }
+
+        progress.Acknowledge(m.Index);
+        if (m.Index > progress.Match)
+        {
+            progress.Match = m.Index;
+            progress.Next = Math.Max(progress.Next, m.Index + 1);
+            if (progress.Probing)
+            {
+                progress.BecomeReplicate();
+            }
+
+            MaybeCommit();
+        }
+        else if (progress.Probing)
+        {
+            progress.ProbeSent = false;
+        }
+
+        while (progress.Next <= Log.LastIndex && CanSend(progress))
+        {
+            SendAppend(m.From);
+        }
+    }
+
+    private bool CanSend(Progress progress) =>
+        progress.Probing ? !progress.ProbeSent : progress.Inflight.Count < _config.MaxInflight;
+
+    private void SendAppend(ulong to)
+    {
+        var progress = _progress[to];
+        if (!CanSend(progress))
+        {
+            return;
+        }
+
+        var prev = progress.Next - 1;
+        var entries = Log.Slice(progress.Next, _config.MaxEntriesPerMessage);
+        Send(new RaftMessage
+        {
+            Type = MessageType.Append, From = Id, To = to, Term = Term, Index = prev, LogTerm = Log.Term(prev), Entries = entries, Commit = Log.Committed,
+        });
+        if (progress.Probing)
+        {
+            progress.ProbeSent = true;
+        }
+        else if (entries.Length > 0)
+        {
+            progress.Next = entries[^1].Index + 1;
+            progress.Inflight.Enqueue(entries[^1].Index);
+        }
+    }
+
+    /// <summary>An empty append at the follower's known match: keeps leadership, carries the commit index, never conflicts.</summary>
+    private void SendHeartbeat(ulong to)
+    {
+        var progress = _progress[to];
+        if (progress.Probing)
+        {
+            // A probe that got no answer is retried at heartbeat pace.
+            progress.ProbeSent = false;
+            SendAppend(to);
+            return;
+        }
+
+        // Appends in flight whose acknowledgements never come (lost on the way) would stall the follower for good:
+        // after a few rounds without progress, fall back to probing from what is known to match.
+        progress.StalledRounds = progress.Inflight.Count > 0 && progress.Match == progress.MatchAtLastRound ? progress.StalledRounds + 1 : 0;
+        progress.MatchAtLastRound = progress.Match;
+        if (progress.StalledRounds >= StallRounds)
+        {
+            progress.BecomeProbe(progress.Match + 1);
+            SendAppend(to);
+            return;
+        }
+
+        Send(new RaftMessage
+        {
+            Type = MessageType.Append, From = Id, To = to, Term = Term, Index = progress.Match, LogTerm = Log.Term(progress.Match),
+            Commit = Math.Min(Log.Committed, progress.Match),
+        });
+        if (progress.Next <= Log.LastIndex)
+        {
+            SendAppend(to);
+        }
+    }
+
+    private void BroadcastAppend()
+    {
+        foreach (var peer in Peers())
+        {
+            SendAppend(peer);
+        }
+    }
+
+    private void MaybeCommit()
+    {
+        var matches = _config.Voters.Select(v => v == Id ? Log.Stabled : _progress[v].Match).OrderDescending().ToArray();
+        var quorumIndex = matches[Quorum - 1];
+
+        // Only an entry of the current term commits by counting replicas (§5.4.2); earlier ones commit with it.
+        if (quorumIndex > Log.Committed && Log.Term(quorumIndex) == Term)
+        {
+            Log.CommitTo(quorumIndex);
+            BroadcastAppend();
+        }
+    }
+
+    private bool QuorumActive()
+    {
+        var active = 1;
+        foreach (var (peer, progress) in _progress)
+        {
+            if (peer != Id && progress.RecentActive)
+            {
+                active++;
+            }
+
+            progress.RecentActive = false;
+        }
+
+        return active >= Quorum;
+    }
+
+    private void BecomeFollower(long term, ulong leader)
+    {
+        if (term != Term)
+        {
+            Term = term;
+            Vote = 0;
+        }
+
+        Role = RaftRole.Follower;
+        Leader = leader;
+        ResetTimers();
+    }
+
+    private void BecomePreCandidate()
+    {
+        Role = RaftRole.PreCandidate;
+        Leader = 0;
+        _votes.Clear();
+        _votes[Id] = true;
+    }
+
+    private void BecomeCandidate()
+    {
+        Term++;
+        Vote = Id;
+        Role = RaftRole.Candidate;
+        Leader = 0;
+        _votes.Clear();
+        _votes[Id] = true;
+        ResetTimers();
+    }
+
+    private void BecomeLeader()
+    {
+        Role = RaftRole.Leader;
+        Leader = Id;
+        ResetTimers();
+        _progress.Clear();
+        foreach (var voter in _config.Voters)
+        {
+            _progress[voter] = new Progress { Next = Log.LastIndex + 1, Match = 0 };
+        }
+
+        // A no-op of the new term lets earlier entries commit as soon as it does (§5.4.2, §8).
+        Log.Append(new LogEntry(Term, Log.LastIndex + 1, []));
+        BroadcastAppend();
+    }
+
+    private void ResetTimers()
+    {
+        _electionElapsed = 0;
+        _heartbeatElapsed = 0;
+        _randomizedElectionTimeout = _config.ElectionTicks + _config.Random.Next(_config.ElectionTicks);
+    }
+
+    private void Send(RaftMessage message) => _outbox.Add(message);
+}

@@ -1,0 +1,111 @@
+namespace ClusterState.Replication.Raft;
+
+/// <summary>The role a Raft node plays.</summary>
+internal enum RaftRole
+{
+    Follower,
+    PreCandidate,
+    Candidate,
+    Leader,
+}
+
+/// <summary>The kinds of Raft message.</summary>
+internal enum MessageType
+{
+    /// <summary>"Would you vote for me at Term?", sent without raising the sender's term (pre-vote, thesis 9.6).</summary>
+    PreVote,
+    PreVoteResponse,
+    Vote,
+    VoteResponse,
+
+    /// <summary>Entries after (Index, LogTerm), and the leader's commit index; empty entries make a heartbeat.</summary>
+    Append,
+
+    /// <summary>Success: Index is the follower's last matching index. Reject: RejectHint is its last index.</summary>
+    AppendResponse,
+}
+
+/// <summary>One entry of the replicated log.</summary>
+/// <param name="Term">The term in which a leader created it.</param>
+/// <param name="Index">Its position, from 1.</param>
+/// <param name="Data">The command; empty for the no-op a new leader appends.</param>
+internal readonly record struct LogEntry(long Term, long Index, byte[] Data);
+
+/// <summary>What a node must persist before it sends the messages that depend on it.</summary>
+internal readonly record struct HardState(long Term, ulong Vote, long Commit);
+
+/// <summary>A message between nodes. Fields are used as <see cref="MessageType"/> describes.</summary>
+internal sealed record RaftMessage
+{
+    public required MessageType Type { get; init; }
+
+    public required ulong From { get; init; }
+
+    public required ulong To { get; init; }
+
+    public required long Term { get; init; }
+
+    /// <summary>Append: the index before the entries. Vote: the candidate's last index. AppendResponse: the match index.</summary>
+    public long Index { get; init; }
+
+    /// <summary>Append: the term at <see cref="Index"/>. Vote: the candidate's last term.</summary>
+    public long LogTerm { get; init; }
+
+    public LogEntry[] Entries { get; init; } = [];
+
+    /// <summary>Append: the leader's commit index.</summary>
+    public long Commit { get; init; }
+
+    public bool Reject { get; init; }
+
+    /// <summary>AppendResponse with Reject: the follower's last index, so the leader can skip back at once.</summary>
+    public long RejectHint { get; init; }
+}
+
+/// <summary>
+/// What a node asks its host to do, in order: persist <see cref="HardState"/> and <see cref="Entries"/>, send
+/// <see cref="Messages"/>, apply <see cref="CommittedEntries"/>, then call <see cref="RaftNode.Advance"/>.
+/// </summary>
+internal sealed class Ready
+{
+    /// <summary>The new hard state, when it changed.</summary>
+    public HardState? HardState { get; init; }
+
+    /// <summary>Entries to persist; they replace any persisted entries from the first one's index on.</summary>
+    public required IReadOnlyList<LogEntry> Entries { get; init; }
+
+    public required IReadOnlyList<RaftMessage> Messages { get; init; }
+
+    /// <summary>Entries committed by the cluster and persisted here, to apply in order.</summary>
+    public required IReadOnlyList<LogEntry> CommittedEntries { get; init; }
+
+    public bool IsEmpty => HardState is null && Entries.Count == 0 && Messages.Count == 0 && CommittedEntries.Count == 0;
+}
+
+/// <summary>A node's settings. Times are in ticks: the host calls <see cref="RaftNode.Tick"/> at a fixed rate.</summary>
+internal sealed class RaftConfig
+{
+    public required ulong Id { get; init; }
+
+    /// <summary>Every voter's id, this node's included.</summary>
+    public required IReadOnlyList<ulong> Voters { get; init; }
+
+    /// <summary>Ticks without a leader before a follower campaigns; randomized in [ElectionTicks, 2 × ElectionTicks).</summary>
+    public int ElectionTicks { get; init; } = 10;
+
+    public int HeartbeatTicks { get; init; } = 1;
+
+    public bool PreVote { get; init; } = true;
+
+    /// <summary>A leader that has not heard from a quorum for an election timeout steps down.</summary>
+    public bool CheckQuorum { get; init; } = true;
+
+    /// <summary>Append messages in flight to one follower before the leader waits for acknowledgements.</summary>
+    public int MaxInflight { get; init; } = 64;
+
+    /// <summary>Entries per append message.</summary>
+    public int MaxEntriesPerMessage { get; init; } = 256;
+
+    /// <summary>The randomness for election timeouts (seed it for deterministic runs).</summary>
+    public required Random Random { get; init; }
+}

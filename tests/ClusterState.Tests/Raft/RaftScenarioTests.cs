@@ -1,0 +1,253 @@
+using ClusterState.Replication.Raft;
+
+namespace ClusterState.Tests.Raft;
+
+/// <summary>
+/// Scenarios in the style of etcd-io/raft's tests: messages are delivered by hand, so each test sets up exactly the
+/// interleaving it is about. Some follow the Raft paper's figures step by step.
+/// </summary>
+public sealed class RaftScenarioTests
+{
+    [Test]
+    public void A_single_node_elects_itself_and_commits_its_own_proposals()
+    {
+        var c = new Cluster(1);
+        c.TickUntilLeader(1);
+        var index = c.Propose(1, "x");
+        Assert.That(c[1].Log.Committed, Is.EqualTo(index));
+        Assert.That(c.Applied(1).Last(), Is.EqualTo("x"));
+    }
+
+    [Test]
+    public void Three_nodes_elect_one_leader_and_replicate_to_all()
+    {
+        var c = new Cluster(3);
+        c.TickUntilLeader(1);
+        Assert.That(c.Nodes.Count(n => n.Role == RaftRole.Leader), Is.EqualTo(1));
+        Assert.That(c.Nodes.Select(n => n.Term).Distinct().Single(), Is.EqualTo(1), "pre-vote does not raise terms");
+        c.Propose(1, "a");
+        c.Propose(1, "b");
+        for (var i = 0; i < 3; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        foreach (var id in new ulong[] { 1, 2, 3 })
+        {
+            Assert.That(c.Applied(id), Is.EqualTo(new[] { string.Empty, "a", "b" }), $"node {id}");
+        }
+    }
+
+    [Test]
+    public void A_rejoining_partitioned_node_does_not_disrupt_the_leader_thanks_to_pre_vote()
+    {
+        var c = new Cluster(3);
+        c.TickUntilLeader(1);
+        c.Isolate(3);
+        for (var i = 0; i < 100; i++)
+        {
+            c.Tick(3);
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        Assert.That(c[3].Term, Is.EqualTo(1), "pre-vote kept the isolated node's term");
+        c.Heal();
+        c.Tick(1);
+        c.Deliver();
+        Assert.That(c[1].Role, Is.EqualTo(RaftRole.Leader));
+        Assert.That(c[1].Term, Is.EqualTo(1));
+        Assert.That(c[3].Leader, Is.EqualTo(1UL));
+    }
+
+    [Test]
+    public void A_leader_cut_off_from_the_majority_steps_down_with_check_quorum()
+    {
+        var c = new Cluster(3);
+        c.TickUntilLeader(1);
+        c.Isolate(1);
+        for (var i = 0; i < 25; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        Assert.That(c[1].Role, Is.EqualTo(RaftRole.Follower));
+    }
+
+    [Test]
+    public void A_follower_s_conflicting_uncommitted_entries_are_replaced_by_the_leader_s()
+    {
+        // Node 2 holds entries of term 2 that never committed; node 1 leads term 3 with different ones (§5.3).
+        var c = new Cluster(3, logs: new()
+        {
+            [1] = (new HardState(3, 0, 0), [E(1, 1), E(3, 2), E(3, 3)]),
+            [2] = (new HardState(2, 0, 0), [E(1, 1), E(2, 2), E(2, 3), E(2, 4)]),
+            [3] = (new HardState(3, 0, 0), [E(1, 1), E(3, 2)]),
+        });
+        c.TickUntilLeader(1);
+        c.Propose(1, "new");
+        for (var i = 0; i < 5; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        Assert.That(Enumerable.Range(1, (int)c[2].Log.LastIndex).Select(i => c[2].Log.Term(i)), Is.EqualTo(Enumerable.Range(1, (int)c[1].Log.LastIndex).Select(i => c[1].Log.Term(i))));
+        Assert.That(c[2].Log.Committed, Is.EqualTo(c[1].Log.LastIndex));
+    }
+
+    [Test]
+    public void Figure_8_an_entry_from_an_earlier_term_is_not_committed_by_counting_replicas()
+    {
+        // Raft paper, Figure 8 (c): S1 leads term 4 and holds (2, 2), which S2 and S3 then receive too: a majority
+        // of five. It must not commit index 2 until an entry of term 4 is on a majority, because S5 (holding (3, 2))
+        // could still be elected and overwrite it, as in (d).
+        var c = new Cluster(5, maxEntriesPerMessage: 1, logs: new()
+        {
+            [1] = (new HardState(3, 0, 0), [E(1, 1), E(2, 2)]),
+            [2] = (new HardState(3, 0, 0), [E(1, 1)]),
+            [3] = (new HardState(3, 0, 0), [E(1, 1)]),
+            [4] = (new HardState(3, 0, 0), [E(1, 1)]),
+            [5] = (new HardState(3, 0, 0), [E(1, 1), E(3, 2)]),
+        });
+        c.Isolate(5);
+        c.Isolate(4);
+        c.TickUntilLeader(1);
+        Assert.That(c[1].Term, Is.EqualTo(4));
+
+        // S2 and S3 get (2, 2) and the term-4 no-op, but their acknowledgements of the no-op are lost: S1 knows
+        // only that a majority (S1, S2, S3) holds index 2.
+        c.Tick(1);
+        c.Deliver(m => !(m.Type == MessageType.AppendResponse && !m.Reject && m.Index >= 3));
+        Assert.That(new[] { c[2].Log.Term(2), c[3].Log.Term(2) }, Is.EqualTo(new long[] { 2, 2 }));
+        Assert.That(c[1].Log.Committed, Is.LessThan(2), "(2, 2) is on a majority but from an older term");
+
+        // Once S1 learns that the term-4 no-op is on a majority (it probes again after a few heartbeats without
+        // acknowledgements), both commit together.
+        for (var i = 0; i < 10; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        Assert.That(c[1].Log.Committed, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void A_candidate_with_a_stale_log_cannot_win_section_5_4_1()
+    {
+        var c = new Cluster(3, logs: new()
+        {
+            [1] = (new HardState(2, 0, 0), [E(1, 1)]),
+            [2] = (new HardState(2, 0, 0), [E(1, 1), E(2, 2)]),
+            [3] = (new HardState(2, 0, 0), [E(1, 1), E(2, 2)]),
+        });
+        c.Isolate(2);
+        c.Isolate(3);
+        for (var i = 0; i < 30; i++)
+        {
+            c.Tick(1);
+        }
+
+        c.Heal();
+        c.Deliver();
+        Assert.That(c[1].Role, Is.Not.EqualTo(RaftRole.Leader), "node 1 lacks (2, 2), which a majority holds");
+    }
+
+    private static LogEntry E(long term, long index) => new(term, index, []);
+
+    /// <summary>Nodes whose messages wait in a queue until a test delivers them.</summary>
+    private sealed class Cluster
+    {
+        private readonly Dictionary<ulong, RaftNode> _nodes = [];
+        private readonly Dictionary<ulong, List<string>> _applied = [];
+        private readonly List<RaftMessage> _pending = [];
+        private readonly HashSet<ulong> _isolated = [];
+
+        public Cluster(int size, int maxEntriesPerMessage = 256, Dictionary<ulong, (HardState State, LogEntry[] Log)>? logs = null)
+        {
+            var voters = Enumerable.Range(1, size).Select(i => (ulong)i).ToArray();
+            foreach (var id in voters)
+            {
+                var (state, log) = logs?.GetValueOrDefault(id) ?? (default, []);
+                _nodes[id] = new RaftNode(
+                    new RaftConfig { Id = id, Voters = voters, Random = new Random((int)id), MaxEntriesPerMessage = maxEntriesPerMessage },
+                    state,
+                    log);
+                _applied[id] = [];
+            }
+        }
+
+        public RaftNode this[ulong id] => _nodes[id];
+
+        public IEnumerable<RaftNode> Nodes => _nodes.Values;
+
+        public List<string> Applied(ulong id) => _applied[id];
+
+        public void Isolate(ulong id) => _isolated.Add(id);
+
+
+        /// <summary>Proposes on <paramref name="id"/> and delivers what follows; returns the entry's index.</summary>
+        public long Propose(ulong id, string data)
+        {
+            var index = _nodes[id].Propose(System.Text.Encoding.UTF8.GetBytes(data));
+            Pump(id);
+            Deliver();
+            return index;
+        }
+
+        public void Heal() => _isolated.Clear();
+
+        public void Tick(ulong id)
+        {
+            _nodes[id].Tick();
+            Pump(id);
+        }
+
+        /// <summary>Ticks <paramref name="id"/> until it campaigns, delivering messages, until it leads.</summary>
+        public void TickUntilLeader(ulong id)
+        {
+            for (var i = 0; i < 100 && _nodes[id].Role != RaftRole.Leader; i++)
+            {
+                Tick(id);
+                Deliver(m => m.Type != MessageType.Append);
+            }
+
+            Assert.That(_nodes[id].Role, Is.EqualTo(RaftRole.Leader), $"node {id} did not win");
+        }
+
+        /// <summary>Delivers pending messages (and those they cause) that pass <paramref name="filter"/>; drops the rest.</summary>
+        public void Deliver(Func<RaftMessage, bool>? filter = null)
+        {
+            for (var rounds = 0; rounds < 1000 && _pending.Count > 0; rounds++)
+            {
+                var batch = _pending.ToList();
+                _pending.Clear();
+                foreach (var message in batch)
+                {
+                    if (_isolated.Contains(message.From) || _isolated.Contains(message.To) || (filter is not null && !filter(message)))
+                    {
+                        continue;
+                    }
+
+                    _nodes[message.To].Step(message);
+                    Pump(message.To);
+                }
+            }
+        }
+
+        private void Pump(ulong id)
+        {
+            var node = _nodes[id];
+            while (node.HasReady())
+            {
+                var ready = node.Ready();
+                _pending.AddRange(ready.Messages);
+                _applied[id].AddRange(ready.CommittedEntries.Select(e => System.Text.Encoding.UTF8.GetString(e.Data)));
+                node.Advance(ready);
+            }
+        }
+    }
+}

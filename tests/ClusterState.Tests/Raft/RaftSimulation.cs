@@ -1,0 +1,329 @@
+using ClusterState.Replication.Raft;
+
+namespace ClusterState.Tests.Raft;
+
+/// <summary>
+/// A deterministic simulation of a Raft cluster: seeded randomness, virtual time in ticks, a network that drops,
+/// delays, duplicates and reorders messages and can be partitioned, and nodes that crash and restart from what
+/// they persisted. After every step it checks Raft's safety properties and throws
+/// <see cref="SafetyViolation"/> naming the seed.
+/// </summary>
+internal sealed class RaftSimulation
+{
+    private readonly Random _random;
+    private readonly Node[] _nodes;
+    private readonly PriorityQueue<RaftMessage, (long Time, long Order)> _network = new();
+    private readonly HashSet<(ulong, ulong)> _cut = [];
+    private readonly Dictionary<long, ulong> _leaders = [];
+    private readonly List<(LogEntry Entry, long LeaderTermFloor)> _committed = [];
+    private long _now;
+    private long _order;
+    private int _proposals;
+
+    public RaftSimulation(int seed, int size)
+    {
+        Seed = seed;
+        _random = new Random(seed);
+        var voters = Enumerable.Range(1, size).Select(i => (ulong)i).ToArray();
+        _nodes = [.. voters.Select(id => new Node(id, voters, seed))];
+    }
+
+    public int Seed { get; }
+
+    public double DropRate { get; set; } = 0.05;
+
+    public double DuplicateRate { get; set; } = 0.02;
+
+    public int MaxDelay { get; set; } = 3;
+
+    public IReadOnlyList<(LogEntry Entry, long LeaderTermFloor)> Committed => _committed;
+
+    /// <summary>Runs <paramref name="ticks"/> ticks with random faults: partitions, crashes, restarts, proposals.</summary>
+    public void RunChaos(int ticks)
+    {
+        for (var t = 0; t < ticks; t++)
+        {
+            var roll = _random.NextDouble();
+            if (roll < 0.01)
+            {
+                Partition();
+            }
+            else if (roll < 0.02)
+            {
+                _cut.Clear();
+            }
+            else if (roll < 0.025)
+            {
+                Crash(_nodes[_random.Next(_nodes.Length)]);
+            }
+            else if (roll < 0.04)
+            {
+                foreach (var node in _nodes.Where(n => !n.Up))
+                {
+                    Restart(node);
+                }
+            }
+
+            if (_random.NextDouble() < 0.3)
+            {
+                ProposeAnywhere();
+            }
+
+            Step();
+        }
+    }
+
+    /// <summary>Heals every fault, then checks that a leader emerges and a new proposal commits on every node.</summary>
+    public void CheckProgressAfterHealing(int maxTicks = 400)
+    {
+        _cut.Clear();
+        DropRate = 0;
+        DuplicateRate = 0;
+        foreach (var node in _nodes.Where(n => !n.Up))
+        {
+            Restart(node);
+        }
+
+        var proposed = -1L;
+        byte[]? marker = null;
+        for (var t = 0; t < maxTicks; t++)
+        {
+            Step();
+            var leader = _nodes.FirstOrDefault(n => n.Raft.Role == RaftRole.Leader && !_nodes.Any(o => o.Raft.Term > n.Raft.Term));
+
+            // Like a client, propose again when the leader changed and the proposal was lost with the old one.
+            if (leader is not null && (marker is null || proposed > leader.Raft.Log.LastIndex || !leader.Raft.Log.Slice(proposed, 1)[0].Data.AsSpan().SequenceEqual(marker)))
+            {
+                marker = Data($"final{t}");
+                proposed = leader.Raft.Propose(marker);
+                Pump(leader);
+            }
+
+            if (marker is not null && _nodes.All(n => n.Applied.Any(e => e.Data.AsSpan().SequenceEqual(marker))))
+            {
+                return;
+            }
+        }
+
+        throw new SafetyViolation(Seed, $"no progress within {maxTicks} ticks after healing (proposed at {proposed}): {Describe()}");
+    }
+
+    private void Step()
+    {
+        _now++;
+        foreach (var node in _nodes.Where(n => n.Up))
+        {
+            node.Raft.Tick();
+            Pump(node);
+        }
+
+        while (_network.TryPeek(out _, out var when) && when.Time <= _now)
+        {
+            var message = _network.Dequeue();
+            var target = _nodes[(int)message.To - 1];
+            if (target.Up)
+            {
+                target.Raft.Step(message);
+                Pump(target);
+            }
+        }
+
+        CheckSafety();
+    }
+
+    private void Pump(Node node)
+    {
+        while (node.Raft.HasReady())
+        {
+            var ready = node.Raft.Ready();
+            if (ready.HardState is { } hardState)
+            {
+                node.HardState = hardState;
+            }
+
+            if (ready.Entries.Count > 0)
+            {
+                var first = ready.Entries[0].Index;
+                node.Persisted.RemoveRange((int)first - 1, node.Persisted.Count - (int)first + 1);
+                node.Persisted.AddRange(ready.Entries);
+            }
+
+            foreach (var message in ready.Messages)
+            {
+                Send(message);
+            }
+
+            foreach (var entry in ready.CommittedEntries)
+            {
+                Apply(node, entry);
+            }
+
+            node.Raft.Advance(ready);
+        }
+    }
+
+    private void Send(RaftMessage message)
+    {
+        if (_cut.Contains((message.From, message.To)) || _random.NextDouble() < DropRate)
+        {
+            return;
+        }
+
+        _network.Enqueue(message, (_now + _random.Next(1, MaxDelay + 1), _order++));
+        if (_random.NextDouble() < DuplicateRate)
+        {
+            _network.Enqueue(message, (_now + _random.Next(1, MaxDelay + 1), _order++));
+        }
+    }
+
+    private void Apply(Node node, LogEntry entry)
+    {
+        if (entry.Index != node.Applied.Count + 1)
+        {
+            throw new SafetyViolation(Seed, $"node {node.Id} applied index {entry.Index} after {node.Applied.Count}");
+        }
+
+        node.Applied.Add(entry);
+        if (entry.Index <= _committed.Count)
+        {
+            var known = _committed[(int)entry.Index - 1].Entry;
+            if (known.Term != entry.Term || !known.Data.AsSpan().SequenceEqual(entry.Data))
+            {
+                throw new SafetyViolation(Seed, $"state machine safety: node {node.Id} applied ({entry.Term}, {entry.Index}) where another applied ({known.Term}, {known.Index})");
+            }
+        }
+        else
+        {
+            // Any leader of a term at or above every term that exists now must hold this entry.
+            _committed.Add((entry, _nodes.Max(n => n.Raft.Term)));
+        }
+    }
+
+    private void CheckSafety()
+    {
+        foreach (var node in _nodes.Where(n => n.Up && n.Raft.Role == RaftRole.Leader))
+        {
+            // Election safety: at most one leader per term.
+            if (_leaders.TryGetValue(node.Raft.Term, out var other) && other != node.Id)
+            {
+                throw new SafetyViolation(Seed, $"election safety: nodes {other} and {node.Id} both lead term {node.Raft.Term}");
+            }
+
+            _leaders[node.Raft.Term] = node.Id;
+
+            // Leader completeness.
+            foreach (var (entry, floor) in _committed)
+            {
+                if (node.Raft.Term >= floor && node.Raft.Log.Term(entry.Index) != entry.Term)
+                {
+                    throw new SafetyViolation(Seed, $"leader completeness: leader {node.Id} of term {node.Raft.Term} lacks committed ({entry.Term}, {entry.Index})");
+                }
+            }
+        }
+
+        if (_now % 10 != 0)
+        {
+            return;
+        }
+
+        // Log matching: where two logs hold an entry of the same index and term, they agree up to it.
+        for (var a = 0; a < _nodes.Length; a++)
+        {
+            for (var b = a + 1; b < _nodes.Length; b++)
+            {
+                var la = _nodes[a].Raft.Log;
+                var lb = _nodes[b].Raft.Log;
+                var last = Math.Min(la.LastIndex, lb.LastIndex);
+                var agreeFrom = 0L;
+                for (var i = last; i >= 1; i--)
+                {
+                    if (la.Term(i) == lb.Term(i))
+                    {
+                        agreeFrom = i;
+                        break;
+                    }
+                }
+
+                for (var i = 1L; i <= agreeFrom; i++)
+                {
+                    if (la.Term(i) != lb.Term(i))
+                    {
+                        throw new SafetyViolation(Seed, $"log matching: nodes {_nodes[a].Id} and {_nodes[b].Id} agree at {agreeFrom} but differ at {i}");
+                    }
+                }
+            }
+        }
+    }
+
+    private void ProposeAnywhere()
+    {
+        var leader = _nodes.FirstOrDefault(n => n.Up && n.Raft.Role == RaftRole.Leader);
+        if (leader is not null)
+        {
+            leader.Raft.Propose(Data($"p{_proposals++}"));
+            Pump(leader);
+        }
+    }
+
+    private void Partition()
+    {
+        _cut.Clear();
+        var isolated = _nodes[_random.Next(_nodes.Length)].Id;
+        foreach (var node in _nodes.Where(n => n.Id != isolated))
+        {
+            _cut.Add((isolated, node.Id));
+            _cut.Add((node.Id, isolated));
+        }
+    }
+
+    private static void Crash(Node node)
+    {
+        node.Up = false;
+    }
+
+    private static void Restart(Node node)
+    {
+        node.Up = true;
+        node.Applied.Clear();
+        node.Raft = node.NewRaft();
+    }
+
+    private byte[] Data(string text) => System.Text.Encoding.UTF8.GetBytes($"{Seed}:{text}");
+
+    private string Describe() => string.Join("; ", _nodes.Select(n => $"{n.Id}:{(n.Up ? n.Raft.Role.ToString() : "down")} t{n.Raft.Term} last{n.Raft.Log.LastIndex} c{n.Raft.Log.Committed}"));
+
+    private sealed class Node
+    {
+        private readonly ulong[] _voters;
+        private readonly int _seed;
+
+        public Node(ulong id, ulong[] voters, int seed)
+        {
+            Id = id;
+            _voters = voters;
+            _seed = seed;
+            Raft = NewRaft();
+        }
+
+        public ulong Id { get; }
+
+        public bool Up { get; set; } = true;
+
+        public RaftNode Raft { get; set; }
+
+        public HardState HardState { get; set; }
+
+        public List<LogEntry> Persisted { get; } = [];
+
+        /// <summary>What this incarnation applied (restarted nodes apply again from 1).</summary>
+        public List<LogEntry> Applied { get; } = [];
+
+        public RaftNode NewRaft() => new(
+            new RaftConfig { Id = Id, Voters = _voters, Random = new Random(HashCode.Combine(_seed, Id, Persisted.Count)) },
+            HardState,
+            [.. Persisted]);
+    }
+}
+
+/// <summary>A broken Raft guarantee, with the seed that reproduces it.</summary>
+internal sealed class SafetyViolation(int seed, string message) : Exception($"seed {seed}: {message}");
