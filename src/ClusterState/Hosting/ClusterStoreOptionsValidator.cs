@@ -12,7 +12,7 @@ internal sealed class ClusterStoreOptionsValidator : IValidateOptions<ClusterSto
             options.Validate();
             return ValidateOptionsResult.Success;
         }
-        catch (ArgumentOutOfRangeException ex)
+        catch (ArgumentException ex)
         {
             return ValidateOptionsResult.Fail(ex.Message);
         }

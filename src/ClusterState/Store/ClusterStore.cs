@@ -61,6 +61,8 @@ public sealed class ClusterStore : IClusterStore
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterStore>();
 
         State = new MvccStore();
+        Hub = new WatchHub(State, _time, _options.WatchProgressInterval);
+        State.Committed = Hub.OnCommitted;
         if (_options.DataDirectory is { } path)
         {
             _directory = DataDirectory.Open(path);
@@ -74,13 +76,15 @@ public sealed class ClusterStore : IClusterStore
                 throw;
             }
         }
+        else if (_options.Raft is { } raft)
+        {
+            _commitPath = new ReplicatedCommitPath(new RaftPeer(raft, State, _options.HistoryRetention, _time, Logger));
+        }
         else
         {
             _commitPath = new LocalCommitPath(State, _options.HistoryRetention, Logger);
         }
 
-        Hub = new WatchHub(State, _time, _options.WatchProgressInterval);
-        State.Committed = Hub.OnCommitted;
         _metrics = new ClusterStoreMetrics(meterFactory, State, Hub);
 
         _services = new(this);
@@ -117,6 +121,9 @@ public sealed class ClusterStore : IClusterStore
     internal WatchHub Hub { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>The Raft peer behind a replicated store; null otherwise.</summary>
+    internal RaftPeer? RaftPeer => (_commitPath as ReplicatedCommitPath)?.Peer;
 
     /// <inheritdoc />
     public IResourceCollection<T> Collection<T>()

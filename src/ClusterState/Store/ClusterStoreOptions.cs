@@ -40,6 +40,11 @@ public sealed class ClusterStoreOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>
+    /// Makes the store one peer of a Raft group (in memory for now); null (the default) for a single-node store.
+    /// </summary>
+    public RaftOptions? Raft { get; set; }
+
     /// <summary>When a durable store acknowledges a write. Default: <see cref="DurabilityMode.Fsync"/>.</summary>
     public DurabilityMode Durability { get; set; } = DurabilityMode.Fsync;
 
@@ -71,6 +76,11 @@ public sealed class ClusterStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WatchProgressInterval, TimeSpan.Zero, nameof(WatchProgressInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(WalSegmentBytes, 4096, nameof(WalSegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEveryRevisions, 1, nameof(SnapshotEveryRevisions));
+        Raft?.Validate();
+        if (Raft is not null && DataDirectory is not null)
+        {
+            throw new ArgumentException("A Raft peer keeps its log in memory for now: DataDirectory and Raft cannot be combined yet.", nameof(Raft));
+        }
         if (!Enum.IsDefined(Durability))
         {
             throw new ArgumentOutOfRangeException(nameof(Durability), Durability, "Unknown durability mode.");

@@ -103,6 +103,10 @@ public sealed record TxnOperation
         return new(TxnOperationType.Delete, kind, @namespace, name, null, expectedResourceVersion ?? 0);
     }
 
+    /// <summary>Rebuilds an operation read back from the replicated log (validated when it was first proposed).</summary>
+    internal static TxnOperation Restore(TxnOperationType type, ResourceKind kind, string @namespace, string name, ClusterObject? obj, long expectedResourceVersion) =>
+        new(type, kind, @namespace, name, obj, expectedResourceVersion);
+
     internal static string Describe(ResourceKind kind, string? @namespace, string? name) =>
         string.IsNullOrEmpty(@namespace) ? $"{kind} {name}" : $"{kind} {@namespace}/{name}";
 }

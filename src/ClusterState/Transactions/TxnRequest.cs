@@ -65,6 +65,10 @@ internal sealed class TxnRequest
         return new TxnRequest(compares, success, failure, time.GetUtcNow(), uids.Prefix, uidBase);
     }
 
+    /// <summary>Rebuilds a request read back from the replicated log.</summary>
+    public static TxnRequest Restore(Compare[] compares, TxnOperation[] success, TxnOperation[] failure, DateTimeOffset timestamp, ulong uidPrefix, long uidBase) =>
+        new(compares, success, failure, timestamp, uidPrefix, uidBase);
+
     /// <summary>A single-operation request with no compares.</summary>
     public static TxnRequest Single(TxnOperation operation, ClusterStoreOptions options, TimeProvider time, UidGenerator uids) =>
         Prepare([], [operation], [], options, time, uids);

@@ -101,11 +101,50 @@ internal sealed class RaftNode
         return entry.Index;
     }
 
+    /// <summary>
+    /// Proposes a command from any node: the leader appends it, a follower forwards it to the leader it knows.
+    /// Returns false when there is no leader to take it (the caller retries later).
+    /// </summary>
+    public bool ProposeOrForward(byte[] data)
+    {
+        if (Role == RaftRole.Leader)
+        {
+            Propose(data);
+            return true;
+        }
+
+        if (Leader == 0)
+        {
+            return false;
+        }
+
+        Send(new RaftMessage { Type = MessageType.Propose, From = Id, To = Leader, Term = Term, Entries = [new LogEntry(0, 0, data)] });
+        return true;
+    }
+
     /// <summary>Handles a message from another node.</summary>
     public void Step(RaftMessage m)
     {
         if (m.To != Id)
         {
+            return;
+        }
+
+        if (m.Type == MessageType.Propose)
+        {
+            // Forwarded proposals carry no term of their own: take them if leading, pass them on once otherwise.
+            foreach (var entry in m.Entries)
+            {
+                if (Role == RaftRole.Leader)
+                {
+                    Propose(entry.Data);
+                }
+                else if (Leader != 0 && Leader != m.From)
+                {
+                    Send(m with { From = Id, To = Leader, Term = Term });
+                }
+            }
+
             return;
         }
 

@@ -23,6 +23,9 @@ internal enum MessageType
 
     /// <summary>Success: Index is the follower's last matching index. Reject: RejectHint is its last index.</summary>
     AppendResponse,
+
+    /// <summary>A proposal forwarded by a follower to its leader: Entries carry the commands (terms and indexes unset).</summary>
+    Propose,
 }
 
 /// <summary>One entry of the replicated log.</summary>

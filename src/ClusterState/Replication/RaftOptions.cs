@@ -1,0 +1,38 @@
+namespace ClusterState;
+
+/// <summary>
+/// Makes a store one peer of a Raft group: writes are ordered through the group's replicated log and applied on
+/// every peer; every peer serves reads and watches. Set as <see cref="ClusterStoreOptions.Raft"/>.
+/// </summary>
+public sealed class RaftOptions
+{
+    /// <summary>This peer's id (non-zero, unique in the group).</summary>
+    public required ulong NodeId { get; init; }
+
+    /// <summary>Every voting peer's id, this one's included.</summary>
+    public required IReadOnlyList<ulong> Voters { get; init; }
+
+    /// <summary>The network the peers talk over.</summary>
+    public required InMemoryRaftNetwork Network { get; init; }
+
+    /// <summary>The Raft clock's tick. Default: 50 ms.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Ticks without a leader before a peer campaigns (randomized up to twice this). Default: 10.</summary>
+    public int ElectionTicks { get; init; } = 10;
+
+    /// <summary>How long a write waits to be committed before it fails with <see cref="StoreUnavailableException"/>. Default: 10 s.</summary>
+    public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(NodeId, nameof(NodeId));
+        if (!Voters.Contains(NodeId))
+        {
+            throw new ArgumentException($"Voters must include this peer's id {NodeId}.", nameof(Voters));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TickInterval, TimeSpan.Zero, nameof(TickInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ElectionTicks, 2, nameof(ElectionTicks));
+    }
+}

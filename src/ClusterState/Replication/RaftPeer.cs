@@ -1,0 +1,207 @@
+using System.Threading.Channels;
+using ClusterState.Replication.Raft;
+using ClusterState.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterState.Replication;
+
+/// <summary>
+/// Hosts one <see cref="RaftNode"/>: a single loop owns the node and the store's state, takes messages, ticks and
+/// proposals from a queue, and after each input persists the node's hard state and entries, sends its messages
+/// and applies its committed entries to the state, in that order. A write waits until its entry is applied here,
+/// which gives the same result as on every other peer; a follower forwards it to the leader.
+/// </summary>
+internal sealed class RaftPeer : IDisposable
+{
+    private readonly RaftNode _node;
+    private readonly MvccStore _state;
+    private readonly RaftOptions _options;
+    private readonly long? _retention;
+    private readonly ILogger _logger;
+    private readonly Channel<object> _inputs = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Writes proposed here and not yet applied, by sequence; touched only by the loop.</summary>
+    private readonly Dictionary<ulong, TaskCompletionSource<TxnResult>> _waiting = [];
+    private readonly ITimer _ticker;
+    private readonly Task _loop;
+    private long _sequence;
+    private ulong _leader;
+
+    public RaftPeer(RaftOptions options, MvccStore state, long? retention, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _state = state;
+        _retention = retention;
+        _logger = logger;
+        _node = new RaftNode(
+            new RaftConfig { Id = options.NodeId, Voters = options.Voters, ElectionTicks = options.ElectionTicks, Random = new Random() },
+            default,
+            []);
+        options.Network.Register(options.NodeId, m => _inputs.Writer.TryWrite(m));
+        _loop = Task.Run(RunAsync);
+        _ticker = time.CreateTimer(static s => ((RaftPeer)s!)._inputs.Writer.TryWrite(Tick.Instance), this, options.TickInterval, options.TickInterval);
+    }
+
+    public ulong Id => _options.NodeId;
+
+    /// <summary>The leader this peer knows (0: none yet).</summary>
+    public ulong Leader => Volatile.Read(ref _leader);
+
+    public bool IsLeader => Leader == Id;
+
+    public async Task<TxnResult> ProposeAsync(TxnRequest request, CancellationToken cancellationToken)
+    {
+        var sequence = (ulong)Interlocked.Increment(ref _sequence);
+        var done = new TaskCompletionSource<TxnResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(new Proposal(sequence, TxnRequestCodec.Encode(Id, sequence, request), done)))
+        {
+            throw new StoreUnavailableException("The store has been disposed and takes no more writes.");
+        }
+
+        try
+        {
+            return await done.Task.WaitAsync(_options.CommitTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new StoreUnavailableException($"The write was not committed within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)}); it may still commit later.", ex);
+        }
+    }
+
+    public Task CompactAsync(long revision)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _inputs.Writer.TryWrite(new Compaction(revision, done));
+        return done.Task;
+    }
+
+    public void Dispose()
+    {
+        _ticker.Dispose();
+        _options.Network.Unregister(Id);
+        _inputs.Writer.TryComplete();
+        _loop.Wait(TimeSpan.FromSeconds(10));
+        foreach (var waiting in _waiting.Values)
+        {
+            waiting.TrySetException(new StoreUnavailableException("The store has been disposed."));
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var input in _inputs.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            switch (input)
+            {
+                case RaftMessage message:
+                    _node.Step(message);
+                    break;
+                case Tick:
+                    _node.Tick();
+                    break;
+                case Proposal proposal:
+                    if (_node.ProposeOrForward(proposal.Data))
+                    {
+                        _waiting[proposal.Sequence] = proposal.Done;
+                    }
+                    else
+                    {
+                        proposal.Done.TrySetException(new StoreUnavailableException("There is no leader to take the write yet (an election is under way); retry."));
+                    }
+
+                    break;
+                case Compaction compaction:
+                    try
+                    {
+                        _state.Compact(compaction.Revision);
+                        compaction.Done.TrySetResult();
+                    }
+                    catch (ClusterStateException ex)
+                    {
+                        compaction.Done.TrySetException(ex);
+                    }
+
+                    break;
+            }
+
+            Pump();
+        }
+    }
+
+    private void Pump()
+    {
+        while (_node.HasReady())
+        {
+            var ready = _node.Ready();
+
+            // The log lives in memory here: persisting is keeping the node's own copy. A durable log plugs in at
+            // this point and must be written before the messages below are sent.
+            foreach (var message in ready.Messages)
+            {
+                _options.Network.Send(message);
+            }
+
+            foreach (var entry in ready.CommittedEntries)
+            {
+                Apply(entry);
+            }
+
+            _node.Advance(ready);
+        }
+
+        Volatile.Write(ref _leader, _node.Leader);
+    }
+
+    private void Apply(LogEntry entry)
+    {
+        if (entry.Data.Length == 0)
+        {
+            return;
+        }
+
+        var (origin, sequence, request) = TxnRequestCodec.Decode(entry.Data, $"raft entry {entry.Index}");
+        TxnResult? result = null;
+        Exception? error = null;
+        try
+        {
+            result = _state.Apply(request);
+            CompactIfDue();
+        }
+        catch (ClusterStateException ex)
+        {
+            // The same request fails the same way on every peer: nothing changed anywhere.
+            error = ex;
+        }
+
+        if (origin == Id && _waiting.Remove(sequence, out var done))
+        {
+            if (error is null)
+            {
+                done.TrySetResult(result!);
+            }
+            else
+            {
+                done.TrySetException(error);
+            }
+        }
+    }
+
+    private void CompactIfDue()
+    {
+        var revision = _state.Revision;
+        if (_retention is { } retention && revision - _state.CompactedRevision >= retention + Math.Max(1, retention / 8))
+        {
+            var removed = _state.Compact(revision - retention);
+            Log.Compacted(_logger, revision - retention, removed);
+        }
+    }
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed record Proposal(ulong Sequence, byte[] Data, TaskCompletionSource<TxnResult> Done);
+
+    private sealed record Compaction(long Revision, TaskCompletionSource Done);
+}

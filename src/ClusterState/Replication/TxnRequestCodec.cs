@@ -1,0 +1,103 @@
+using ClusterState.Model;
+using ClusterState.Persistence;
+
+namespace ClusterState.Replication;
+
+/// <summary>
+/// The replicated form of a write request: <c>[u64 origin node][u64 sequence][request]</c>. Every peer applies the
+/// same request bytes in the same order; the origin matches its waiting caller by (origin, sequence).
+/// </summary>
+internal static class TxnRequestCodec
+{
+    private const byte FormatVersion = 1;
+
+    public static byte[] Encode(ulong origin, ulong sequence, TxnRequest request)
+    {
+        using var e = new BinaryEncoder();
+        e.WriteByte(FormatVersion);
+        e.WriteUInt64Fixed(origin);
+        e.WriteUInt64Fixed(sequence);
+        e.WriteVarInt(request.Timestamp.UtcTicks);
+        e.WriteUInt64Fixed(request.UidPrefix);
+        e.WriteVarInt(request.UidBase);
+        e.WriteVarUInt((ulong)request.Compares.Length);
+        foreach (var c in request.Compares)
+        {
+            e.WriteVarInt((long)c.Kind);
+            e.WriteString(c.Namespace);
+            e.WriteString(c.Name);
+            e.WriteVarInt((long)c.Target);
+            e.WriteVarInt((long)c.Operator);
+            e.WriteVarInt(c.Value);
+        }
+
+        WriteOperations(e, request.Success);
+        WriteOperations(e, request.Failure);
+        return e.WrittenSpan.ToArray();
+    }
+
+    public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, string source)
+    {
+        var d = new BinaryDecoder(bytes, source);
+        var version = d.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw d.Corrupt($"unknown request format {version}");
+        }
+
+        var origin = d.ReadUInt64Fixed();
+        var sequence = d.ReadUInt64Fixed();
+        var ticks = d.ReadVarInt();
+        if (ticks is < 0 or > 3155378975999999999)
+        {
+            throw d.Corrupt($"{ticks} is not a valid time");
+        }
+
+        var prefix = d.ReadUInt64Fixed();
+        var uidBase = d.ReadVarInt();
+        var compares = new Compare[d.ReadCount()];
+        for (var i = 0; i < compares.Length; i++)
+        {
+            compares[i] = new Compare(d.ReadEnum<ResourceKind>(), d.ReadString(), d.ReadString(), d.ReadEnum<CompareTarget>(), d.ReadEnum<CompareOperator>(), d.ReadVarInt());
+        }
+
+        var success = ReadOperations(ref d);
+        var failure = ReadOperations(ref d);
+        return (origin, sequence, TxnRequest.Restore(compares, success, failure, new DateTimeOffset(ticks, TimeSpan.Zero), prefix, uidBase));
+    }
+
+    private static void WriteOperations(BinaryEncoder e, TxnOperation[] operations)
+    {
+        e.WriteVarUInt((ulong)operations.Length);
+        foreach (var op in operations)
+        {
+            e.WriteVarInt((long)op.Type);
+            e.WriteVarInt((long)op.Kind);
+            e.WriteString(op.Namespace);
+            e.WriteString(op.Name);
+            e.WriteVarInt(op.ExpectedResourceVersion);
+            e.WriteBool(op.Object is not null);
+            if (op.Object is { } obj)
+            {
+                ObjectCodec.Write(e, obj);
+            }
+        }
+    }
+
+    private static TxnOperation[] ReadOperations(ref BinaryDecoder d)
+    {
+        var operations = new TxnOperation[d.ReadCount()];
+        for (var i = 0; i < operations.Length; i++)
+        {
+            var type = d.ReadEnum<TxnOperationType>();
+            var kind = d.ReadEnum<ResourceKind>();
+            var ns = d.ReadString();
+            var name = d.ReadString();
+            var expected = d.ReadVarInt();
+            var obj = d.ReadBool() ? ObjectCodec.Read(ref d) : null;
+            operations[i] = TxnOperation.Restore(type, kind, ns, name, obj, expected);
+        }
+
+        return operations;
+    }
+}

@@ -1,0 +1,125 @@
+using ClusterState.Model;
+using ClusterState.Tests.Watch;
+
+namespace ClusterState.Tests.Raft;
+
+/// <summary>Three stores as peers of one Raft group over the in-memory network.</summary>
+public sealed class ReplicatedStoreTests
+{
+    private InMemoryRaftNetwork _network = null!;
+    private ClusterStore[] _peers = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _network = new InMemoryRaftNetwork();
+        ulong[] voters = [1, 2, 3];
+        _peers = [.. voters.Select(id => new ClusterStore(new ClusterStoreOptions
+        {
+            Raft = new RaftOptions
+            {
+                NodeId = id, Voters = voters, Network = _network,
+                TickInterval = TimeSpan.FromMilliseconds(10), CommitTimeout = TimeSpan.FromSeconds(2),
+            },
+        }))];
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        foreach (var peer in _peers)
+        {
+            peer.Dispose();
+        }
+    }
+
+    private async Task<ClusterStore> Leader(params ClusterStore[] among)
+    {
+        var candidates = among.Length == 0 ? _peers : among;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var leader = candidates.FirstOrDefault(p => p.RaftPeer!.IsLeader && candidates.All(o => o.RaftPeer!.Leader == p.RaftPeer.Id));
+            if (leader is not null)
+            {
+                return leader;
+            }
+
+            await Task.Delay(10);
+        }
+
+        Assert.Fail("no leader was elected");
+        return null!;
+    }
+
+    private static async Task WaitForRevision(ClusterStore store, long revision)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (store.Revision < revision)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"revision {revision} did not reach the peer (at {store.Revision})");
+            await Task.Delay(5);
+        }
+    }
+
+    [Test]
+    public async Task A_write_on_the_leader_is_applied_identically_on_every_peer()
+    {
+        var leader = await Leader();
+        var created = await leader.Services.CreateAsync(Objects.Service());
+        foreach (var peer in _peers)
+        {
+            await WaitForRevision(peer, created.Metadata.ResourceVersion);
+            Assert.That(peer.Services.Get("default", "web"), Is.EqualTo(created), "same uid, revisions and time on every peer");
+        }
+    }
+
+    [Test]
+    public async Task A_write_on_a_follower_is_forwarded_and_a_follower_s_watch_sees_it()
+    {
+        var leader = await Leader();
+        var follower = _peers.First(p => p != leader);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watched = follower.Services.WatchAsync(cancellationToken: cts.Token).TakeAsync(2);
+        var created = await follower.Services.CreateAsync(Objects.Service());
+        var updated = await follower.Services.UpdateAsync(created with { Spec = created.Spec with { PublishNotReadyAddresses = true } });
+        var events = await watched;
+        Assert.That(events.Select(e => e.Object), Is.EqualTo(new[] { created, updated }));
+        await WaitForRevision(leader, updated.Metadata.ResourceVersion);
+        Assert.That(leader.Services.Get("default", "web"), Is.EqualTo(updated));
+    }
+
+    [Test]
+    public async Task Errors_are_the_same_on_every_peer_and_change_nothing()
+    {
+        var leader = await Leader();
+        var follower = _peers.First(p => p != leader);
+        var created = await leader.Services.CreateAsync(Objects.Service());
+        Assert.ThrowsAsync<AlreadyExistsException>(async () => await follower.Services.CreateAsync(Objects.Service()));
+        var conflict = Assert.ThrowsAsync<ConflictException>(async () => await follower.Services.UpdateAsync(created with { Metadata = created.Metadata with { ResourceVersion = 99 } }));
+        Assert.That(conflict!.ActualResourceVersion, Is.EqualTo(created.Metadata.ResourceVersion));
+        Assert.That(_peers.Select(p => p.Revision), Is.All.EqualTo(created.Metadata.ResourceVersion));
+    }
+
+    [Test]
+    public async Task When_the_leader_is_cut_off_the_others_elect_a_new_one_and_the_old_one_catches_up()
+    {
+        var old = await Leader();
+        var first = await old.Services.CreateAsync(Objects.Service());
+        _network.Isolate(old.RaftPeer!.Id);
+
+        var rest = _peers.Where(p => p != old).ToArray();
+        var successor = await Leader(rest);
+        Assert.That(successor, Is.Not.SameAs(old));
+        var second = await successor.Services.CreateAsync(Objects.Service("api", clusterIP: "10.96.0.11"));
+        Assert.That(second.Metadata.ResourceVersion, Is.EqualTo(first.Metadata.ResourceVersion + 1));
+
+        // The cut-off leader cannot commit: its write times out and is never applied anywhere.
+        Assert.ThrowsAsync<StoreUnavailableException>(async () => await old.Services.CreateAsync(Objects.Service("lost", clusterIP: "10.96.0.12")));
+
+        _network.Heal();
+        await WaitForRevision(old, second.Metadata.ResourceVersion);
+        Assert.That(old.Services.Get("default", "api"), Is.EqualTo(second));
+        Assert.That(old.Services.Get("default", "lost"), Is.Null);
+    }
+}
