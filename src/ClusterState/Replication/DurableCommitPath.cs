@@ -51,6 +51,9 @@ internal sealed class DurableCommitPath : ICommitPath
         return result;
     }
 
+    /// <summary>Every acknowledged write is published here already.</summary>
+    public ValueTask<long> ReadBarrierAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_state.Revision);
+
     public ValueTask CompactAsync(long revision, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)

@@ -11,6 +11,12 @@ internal interface ICommitPath : IDisposable
     /// <summary>Orders and applies <paramref name="request"/>; completes with its result once it is committed.</summary>
     ValueTask<TxnResult> CommitAsync(TxnRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes once this store has applied every write committed before the call, with its revision then
+    /// (a read barrier: reads at that revision are linearizable).
+    /// </summary>
+    ValueTask<long> ReadBarrierAsync(CancellationToken cancellationToken);
+
     /// <summary>Orders and applies a compaction at <paramref name="revision"/>.</summary>
     ValueTask CompactAsync(long revision, CancellationToken cancellationToken);
 }

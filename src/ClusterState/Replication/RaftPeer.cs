@@ -22,6 +22,11 @@ internal sealed class RaftPeer : IDisposable
 
     /// <summary>Writes proposed here and not yet applied, by sequence; touched only by the loop.</summary>
     private readonly Dictionary<ulong, TaskCompletionSource<TxnResult>> _waiting = [];
+    /// <summary>Read-index requests sent and not yet answered, by context; touched only by the loop.</summary>
+    private readonly Dictionary<ulong, TaskCompletionSource<long>> _reads = [];
+
+    /// <summary>Answered reads waiting for this peer to apply up to their index; touched only by the loop.</summary>
+    private readonly List<(long Index, TaskCompletionSource<long> Done)> _readsApplying = [];
     private readonly ITimer _ticker;
     private readonly Task _loop;
     private long _sequence;
@@ -68,6 +73,29 @@ internal sealed class RaftPeer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until this peer has applied everything committed before the call (a ReadIndex round through the
+    /// leader) and returns its revision: reads at it are linearizable.
+    /// </summary>
+    public async Task<long> ReadIndexAsync(CancellationToken cancellationToken)
+    {
+        var context = (ulong)Interlocked.Increment(ref _sequence);
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(new ReadRequest(context, done)))
+        {
+            throw new StoreUnavailableException("The store has been disposed.");
+        }
+
+        try
+        {
+            return await done.Task.WaitAsync(_options.CommitTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new StoreUnavailableException($"No leader confirmed a read index within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)}).", ex);
+        }
+    }
+
     public Task CompactAsync(long revision)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -110,6 +138,17 @@ internal sealed class RaftPeer : IDisposable
                     }
 
                     break;
+                case ReadRequest read:
+                    if (_node.RequestReadIndex(read.Context))
+                    {
+                        _reads[read.Context] = read.Done;
+                    }
+                    else
+                    {
+                        read.Done.TrySetException(new StoreUnavailableException("There is no leader to confirm a read yet (an election is under way); retry."));
+                    }
+
+                    break;
                 case Compaction compaction:
                     try
                     {
@@ -146,7 +185,25 @@ internal sealed class RaftPeer : IDisposable
                 Apply(entry);
             }
 
+            foreach (var (context, index) in ready.ReadStates)
+            {
+                if (_reads.Remove(context, out var done))
+                {
+                    _readsApplying.Add((index, done));
+                }
+            }
+
             _node.Advance(ready);
+            _readsApplying.RemoveAll(read =>
+            {
+                if (read.Index > _node.Log.Applied)
+                {
+                    return false;
+                }
+
+                read.Done.TrySetResult(_state.Revision);
+                return true;
+            });
         }
 
         Volatile.Write(ref _leader, _node.Leader);
@@ -204,4 +261,6 @@ internal sealed class RaftPeer : IDisposable
     private sealed record Proposal(ulong Sequence, byte[] Data, TaskCompletionSource<TxnResult> Done);
 
     private sealed record Compaction(long Revision, TaskCompletionSource Done);
+
+    private sealed record ReadRequest(ulong Context, TaskCompletionSource<long> Done);
 }

@@ -8,6 +8,8 @@ internal sealed class ReplicatedCommitPath(RaftPeer peer) : ICommitPath
     public ValueTask<TxnResult> CommitAsync(TxnRequest request, CancellationToken cancellationToken) =>
         new(peer.ProposeAsync(request, cancellationToken));
 
+    public ValueTask<long> ReadBarrierAsync(CancellationToken cancellationToken) => new(peer.ReadIndexAsync(cancellationToken));
+
     /// <summary>Compaction is local to each peer: each keeps the history it wants.</summary>
     public ValueTask CompactAsync(long revision, CancellationToken cancellationToken) => new(peer.CompactAsync(revision));
 

@@ -140,6 +140,9 @@ public sealed class ClusterStore : IClusterStore
     public TransactionBuilder Transaction() => new(this);
 
     /// <inheritdoc />
+    public Task<long> SyncAsync(CancellationToken cancellationToken = default) => _commitPath.ReadBarrierAsync(cancellationToken).AsTask();
+
+    /// <inheritdoc />
     public ValueTask CompactAsync(long revision, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(revision, 1);

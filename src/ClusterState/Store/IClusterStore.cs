@@ -45,6 +45,14 @@ public interface IClusterStore : IDisposable
     TransactionBuilder Transaction();
 
     /// <summary>
+    /// Waits until this store has applied every write committed anywhere before the call, and returns its
+    /// revision: reads at that revision (or later) are linearizable. On a Raft peer this is a ReadIndex round
+    /// through the leader; plain reads on a peer are serializable (local, possibly behind the leader). On a
+    /// single-node store it returns <see cref="Revision"/> at once.
+    /// </summary>
+    Task<long> SyncAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Drops history below <paramref name="revision"/>. Reads at it and later keep working; older reads and watches
     /// fail with <see cref="RevisionCompactedException"/>.
     /// </summary>

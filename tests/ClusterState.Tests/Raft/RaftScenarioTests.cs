@@ -156,6 +156,36 @@ public sealed class RaftScenarioTests
         Assert.That(c[1].Role, Is.Not.EqualTo(RaftRole.Leader), "node 1 lacks (2, 2), which a majority holds");
     }
 
+    [Test]
+    public void A_read_index_is_answered_only_after_a_quorum_confirms_the_leader()
+    {
+        var c = new Cluster(3);
+        c.TickUntilLeader(1);
+        c.Propose(1, "a");
+        for (var i = 0; i < 3; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        // From the leader: answered at its commit index once a follower echoes the round.
+        Assert.That(c.RequestRead(1, 7), Is.True);
+        Assert.That(c.ReadStates(1), Is.Empty, "not before a quorum confirmed");
+        c.Deliver();
+        Assert.That(c.ReadStates(1), Is.EqualTo(new[] { (7UL, c[1].Log.Committed) }));
+
+        // From a follower: forwarded to the leader, answered with the leader's commit index.
+        Assert.That(c.RequestRead(3, 8), Is.True);
+        c.Deliver();
+        Assert.That(c.ReadStates(3), Is.EqualTo(new[] { (8UL, c[1].Log.Committed) }));
+
+        // A leader cut off from the majority never answers: it cannot know nobody else leads.
+        c.Isolate(1);
+        c.RequestRead(1, 9);
+        c.Deliver();
+        Assert.That(c.ReadStates(1).Select(r => r.Context), Does.Not.Contain(9UL));
+    }
+
     private static LogEntry E(long term, long index) => new(term, index, []);
 
     /// <summary>Nodes whose messages wait in a queue until a test delivers them.</summary>
@@ -165,6 +195,7 @@ public sealed class RaftScenarioTests
         private readonly Dictionary<ulong, List<string>> _applied = [];
         private readonly List<RaftMessage> _pending = [];
         private readonly HashSet<ulong> _isolated = [];
+        private readonly Dictionary<ulong, List<(ulong, long)>> _readStates = [];
 
         public Cluster(int size, int maxEntriesPerMessage = 256, Dictionary<ulong, (HardState State, LogEntry[] Log)>? logs = null)
         {
@@ -185,6 +216,15 @@ public sealed class RaftScenarioTests
         public IEnumerable<RaftNode> Nodes => _nodes.Values;
 
         public List<string> Applied(ulong id) => _applied[id];
+
+        public bool RequestRead(ulong id, ulong context)
+        {
+            var sent = _nodes[id].RequestReadIndex(context);
+            Pump(id);
+            return sent;
+        }
+
+        public List<(ulong Context, long Index)> ReadStates(ulong id) => _readStates.GetValueOrDefault(id) ?? [];
 
         public void Isolate(ulong id) => _isolated.Add(id);
 
@@ -246,6 +286,11 @@ public sealed class RaftScenarioTests
                 var ready = node.Ready();
                 _pending.AddRange(ready.Messages);
                 _applied[id].AddRange(ready.CommittedEntries.Select(e => System.Text.Encoding.UTF8.GetString(e.Data)));
+                if (ready.ReadStates.Count > 0)
+                {
+                    (_readStates.TryGetValue(id, out var list) ? list : _readStates[id] = []).AddRange(ready.ReadStates);
+                }
+
                 node.Advance(ready);
             }
         }

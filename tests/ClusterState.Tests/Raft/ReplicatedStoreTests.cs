@@ -102,6 +102,26 @@ public sealed class ReplicatedStoreTests
     }
 
     [Test]
+    public async Task A_follower_serves_a_linearizable_read_after_a_sync_and_a_cut_off_leader_cannot()
+    {
+        var leader = await Leader();
+        var followers = _peers.Where(p => p != leader).ToArray();
+
+        // The first follower hears nothing from the leader while the write commits with the second.
+        _network.Cut(leader.RaftPeer!.Id, followers[0].RaftPeer!.Id);
+        var written = await leader.Services.CreateAsync(Objects.Service());
+        Assert.That(followers[0].Services.Get("default", "web"), Is.Null, "a serializable read may be behind");
+        _network.Heal();
+
+        var revision = await followers[0].SyncAsync();
+        Assert.That(revision, Is.GreaterThanOrEqualTo(written.Metadata.ResourceVersion));
+        Assert.That(followers[0].Services.Get("default", "web", revision), Is.EqualTo(written));
+
+        _network.Isolate(leader.RaftPeer.Id);
+        Assert.ThrowsAsync<StoreUnavailableException>(async () => await leader.SyncAsync());
+    }
+
+    [Test]
     public async Task When_the_leader_is_cut_off_the_others_elect_a_new_one_and_the_old_one_catches_up()
     {
         var old = await Leader();

@@ -17,6 +17,13 @@ internal sealed class RaftNode
     private readonly Dictionary<ulong, Progress> _progress = [];
     private readonly Dictionary<ulong, bool> _votes = [];
     private readonly List<RaftMessage> _outbox = [];
+
+    /// <summary>Leader: read requests waiting for a quorum to confirm leadership, oldest first.</summary>
+    private readonly List<PendingRead> _reads = [];
+
+    /// <summary>Leader: requests that arrived before the leader committed an entry of its term.</summary>
+    private readonly List<(ulong Context, ulong From)> _readsBeforeFirstCommit = [];
+    private readonly List<(ulong Context, long Index)> _readStates = [];
     private HardState _persistedHardState;
     private int _electionElapsed;
     private int _heartbeatElapsed;
@@ -122,11 +129,49 @@ internal sealed class RaftNode
         return true;
     }
 
+    /// <summary>
+    /// Asks for a read index (Raft thesis §6.4): the answer arrives as a <see cref="Ready.ReadStates"/> entry with
+    /// <paramref name="context"/> once the leader has confirmed with a quorum that it still leads. Returns false
+    /// when there is no leader to ask.
+    /// </summary>
+    public bool RequestReadIndex(ulong context)
+    {
+        if (Role == RaftRole.Leader)
+        {
+            ReadOnLeader(context, Id);
+            return true;
+        }
+
+        if (Leader == 0)
+        {
+            return false;
+        }
+
+        Send(new RaftMessage { Type = MessageType.ReadIndex, From = Id, To = Leader, Term = Term, Context = context });
+        return true;
+    }
+
     /// <summary>Handles a message from another node.</summary>
     public void Step(RaftMessage m)
     {
         if (m.To != Id)
         {
+            return;
+        }
+
+        if (m.Type == MessageType.ReadIndex)
+        {
+            if (Role == RaftRole.Leader)
+            {
+                ReadOnLeader(m.Context, m.From);
+            }
+
+            return;
+        }
+
+        if (m.Type == MessageType.ReadIndexResponse)
+        {
+            _readStates.Add((m.Context, m.Index));
             return;
         }
 
@@ -218,7 +263,7 @@ internal sealed class RaftNode
 
     /// <summary>True when there is something for the host to do.</summary>
     public bool HasReady() =>
-        _outbox.Count > 0 || CurrentHardState() != _persistedHardState || Log.Stabled < Log.LastIndex || Math.Min(Log.Committed, Log.Stabled) > Log.Applied;
+        _outbox.Count > 0 || _readStates.Count > 0 || CurrentHardState() != _persistedHardState || Log.Stabled < Log.LastIndex || Math.Min(Log.Committed, Log.Stabled) > Log.Applied;
 
     /// <summary>Takes what the host must persist, send and apply.</summary>
     public Ready Ready()
@@ -230,8 +275,10 @@ internal sealed class RaftNode
             Entries = Log.Unstable(),
             Messages = [.. _outbox],
             CommittedEntries = Log.NextToApply(),
+            ReadStates = [.. _readStates],
         };
         _outbox.Clear();
+        _readStates.Clear();
         return ready;
     }
 
@@ -362,7 +409,7 @@ internal sealed class RaftNode
 
         var last = Log.MergeAfter(m.Index, m.Entries);
         Log.CommitTo(Math.Min(m.Commit, last));
-        Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = last });
+        Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = last, Context = m.Context });
     }
 
     private void HandleAppendResponse(RaftMessage m)
@@ -373,6 +420,11 @@ internal sealed class RaftNode
         }
 
         progress.RecentActive = true;
+        if (m.Context != 0)
+        {
+            ConfirmReads(m.Context, m.From);
+        }
+
         if (m.Reject)
         {
             // Step back, at once to the follower's last index when it is behind.
@@ -484,6 +536,15 @@ internal sealed class RaftNode
         {
             Log.CommitTo(quorumIndex);
             BroadcastAppend();
+            if (_readsBeforeFirstCommit.Count > 0)
+            {
+                var waiting = _readsBeforeFirstCommit.ToList();
+                _readsBeforeFirstCommit.Clear();
+                foreach (var (context, from) in waiting)
+                {
+                    ReadOnLeader(context, from);
+                }
+            }
         }
     }
 
@@ -503,8 +564,74 @@ internal sealed class RaftNode
         return active >= Quorum;
     }
 
+    /// <summary>
+    /// Records a read at the current commit index and starts a heartbeat round tagged with its context; the read
+    /// is answered when a quorum echoes the context. A leader that has not yet committed an entry of its term does
+    /// not know the latest commit index, so the read waits for that first commit.
+    /// </summary>
+    private void ReadOnLeader(ulong context, ulong from)
+    {
+        if (Log.Term(Log.Committed) != Term)
+        {
+            _readsBeforeFirstCommit.Add((context, from));
+            return;
+        }
+
+        var read = new PendingRead(context, from, Log.Committed);
+        read.Acks.Add(Id);
+        _reads.Add(read);
+        if (_config.Voters.Count == 1)
+        {
+            ConfirmReads(context, Id);
+            return;
+        }
+
+        foreach (var peer in Peers())
+        {
+            var progress = _progress[peer];
+            Send(new RaftMessage
+            {
+                Type = MessageType.Append, From = Id, To = peer, Term = Term, Index = progress.Match, LogTerm = Log.Term(progress.Match),
+                Commit = Math.Min(Log.Committed, progress.Match), Context = context,
+            });
+        }
+    }
+
+    /// <summary>Counts <paramref name="from"/>'s confirmation of the round for <paramref name="context"/>; releases every read up to it once a quorum confirmed.</summary>
+    private void ConfirmReads(ulong context, ulong from)
+    {
+        var at = _reads.FindIndex(r => r.Context == context);
+        if (at < 0)
+        {
+            return;
+        }
+
+        _reads[at].Acks.Add(from);
+        if (_reads[at].Acks.Count < Quorum)
+        {
+            return;
+        }
+
+        // A quorum confirmed leadership after every read up to this one was recorded: answer them all.
+        foreach (var read in _reads.Take(at + 1))
+        {
+            if (read.From == Id)
+            {
+                _readStates.Add((read.Context, read.Index));
+            }
+            else
+            {
+                Send(new RaftMessage { Type = MessageType.ReadIndexResponse, From = Id, To = read.From, Term = Term, Context = read.Context, Index = read.Index });
+            }
+        }
+
+        _reads.RemoveRange(0, at + 1);
+    }
+
     private void BecomeFollower(long term, ulong leader)
     {
+        _reads.Clear();
+        _readsBeforeFirstCommit.Clear();
         if (term != Term)
         {
             Term = term;
@@ -559,4 +686,16 @@ internal sealed class RaftNode
     }
 
     private void Send(RaftMessage message) => _outbox.Add(message);
+
+    /// <summary>A read waiting for leadership to be confirmed: the leader itself counts as the first acknowledgement.</summary>
+    private sealed class PendingRead(ulong context, ulong from, long index)
+    {
+        public ulong Context { get; } = context;
+
+        public ulong From { get; } = from;
+
+        public long Index { get; } = index;
+
+        public HashSet<ulong> Acks { get; } = [];
+    }
 }

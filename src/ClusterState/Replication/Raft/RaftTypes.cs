@@ -26,6 +26,12 @@ internal enum MessageType
 
     /// <summary>A proposal forwarded by a follower to its leader: Entries carry the commands (terms and indexes unset).</summary>
     Propose,
+
+    /// <summary>A follower asks its leader for a read index; Context identifies the request.</summary>
+    ReadIndex,
+
+    /// <summary>The leader's answer: Index is the read index for the request in Context.</summary>
+    ReadIndexResponse,
 }
 
 /// <summary>One entry of the replicated log.</summary>
@@ -63,6 +69,9 @@ internal sealed record RaftMessage
 
     /// <summary>AppendResponse with Reject: the follower's last index, so the leader can skip back at once.</summary>
     public long RejectHint { get; init; }
+
+    /// <summary>ReadIndex rounds: the request's context, echoed by heartbeat responses that confirm leadership.</summary>
+    public ulong Context { get; init; }
 }
 
 /// <summary>
@@ -82,7 +91,8 @@ internal sealed class Ready
     /// <summary>Entries committed by the cluster and persisted here, to apply in order.</summary>
     public required IReadOnlyList<LogEntry> CommittedEntries { get; init; }
 
-    public bool IsEmpty => HardState is null && Entries.Count == 0 && Messages.Count == 0 && CommittedEntries.Count == 0;
+    /// <summary>Answered read requests: once this node has applied up to Index, a read is linearizable.</summary>
+    public IReadOnlyList<(ulong Context, long Index)> ReadStates { get; init; } = [];
 }
 
 /// <summary>A node's settings. Times are in ticks: the host calls <see cref="RaftNode.Tick"/> at a fixed rate.</summary>
