@@ -122,6 +122,12 @@ public sealed class ClusterStore : IClusterStore
 
     internal ILogger Logger { get; }
 
+    /// <summary>
+    /// On a Raft peer: the id of the leader this peer follows (its own id when it leads; 0 while there is none).
+    /// Always 0 on a single-node store.
+    /// </summary>
+    public ulong Leader => RaftPeer?.Leader ?? 0;
+
     /// <summary>The Raft peer behind a replicated store; null otherwise.</summary>
     internal RaftPeer? RaftPeer => (_commitPath as ReplicatedCommitPath)?.Peer;
 
