@@ -33,7 +33,7 @@ internal static class Recovery
         {
             LastSnapshotRevision = snapshotRevision,
         };
-        return new DurableCommitPath(state, wal, snapshotter, options.HistoryRetention, logger);
+        return new DurableCommitPath(state, wal, snapshotter, new CompactionPolicy(options.HistoryRetention, logger));
     }
 
     /// <summary>Loads the newest snapshot, if any, and returns its revision (0 when none).</summary>

@@ -1,6 +1,5 @@
 using ClusterState.Persistence;
 using ClusterState.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace ClusterState.Replication;
 
@@ -16,20 +15,16 @@ internal sealed class DurableCommitPath : ICommitPath
     private readonly Lock _lock = new();
     private readonly MvccStore _state;
     private readonly WalWriter _wal;
-    private readonly long? _retention;
-    private readonly long _compactionStep;
+    private readonly CompactionPolicy _compaction;
     private readonly Snapshotter _snapshotter;
-    private readonly ILogger _logger;
     private volatile bool _disposed;
 
-    public DurableCommitPath(MvccStore state, WalWriter wal, Snapshotter snapshotter, long? retention, ILogger logger)
+    public DurableCommitPath(MvccStore state, WalWriter wal, Snapshotter snapshotter, CompactionPolicy compaction)
     {
         _state = state;
         _wal = wal;
         _snapshotter = snapshotter;
-        _retention = retention;
-        _compactionStep = retention is { } r ? Math.Max(1, r / 8) : 0;
-        _logger = logger;
+        _compaction = compaction;
     }
 
     public async ValueTask<TxnResult> CommitAsync(TxnRequest request, CancellationToken cancellationToken)
@@ -42,7 +37,7 @@ internal sealed class DurableCommitPath : ICommitPath
             ThrowIfUnavailable();
             result = _state.Apply(request, publish: false, out var batch);
             durable = batch is null ? _wal.Barrier(_state.AppliedRevisionLocked) : _wal.Append(batch);
-            CompactIfDueLocked();
+            _compaction.CompactIfDue(_state);
         }
 
         // The write is applied and queued; cancelling now could not take it back, so wait for it.
@@ -66,8 +61,7 @@ internal sealed class DurableCommitPath : ICommitPath
             lock (_lock)
             {
                 ThrowIfUnavailable();
-                var removed = _state.Compact(revision);
-                Log.Compacted(_logger, revision, removed);
+                _compaction.Compact(_state, revision);
             }
 
             return ValueTask.CompletedTask;
@@ -87,20 +81,6 @@ internal sealed class DurableCommitPath : ICommitPath
 
         _snapshotter.WaitIdle();
         _wal.Dispose();
-    }
-
-    private void CompactIfDueLocked()
-    {
-        // Compaction reads the published revision: history that readers cannot see yet is never compacted.
-        var published = _state.Revision;
-        if (_retention is not { } retention || published - _state.CompactedRevision < retention + _compactionStep)
-        {
-            return;
-        }
-
-        var target = published - retention;
-        var removed = _state.Compact(target);
-        Log.Compacted(_logger, target, removed);
     }
 
     private void ThrowIfUnavailable()

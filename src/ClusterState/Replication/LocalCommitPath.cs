@@ -1,5 +1,4 @@
 using ClusterState.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace ClusterState.Replication;
 
@@ -12,17 +11,13 @@ internal sealed class LocalCommitPath : ICommitPath
     /// <summary>Guards every mutation of <see cref="_state"/>. Readers never take it.</summary>
     private readonly Lock _lock = new();
     private readonly MvccStore _state;
-    private readonly long? _retention;
-    private readonly long _compactionStep;
-    private readonly ILogger _logger;
+    private readonly CompactionPolicy _compaction;
     private volatile bool _disposed;
 
-    public LocalCommitPath(MvccStore state, long? retention, ILogger logger)
+    public LocalCommitPath(MvccStore state, CompactionPolicy compaction)
     {
         _state = state;
-        _retention = retention;
-        _compactionStep = retention is { } r ? Math.Max(1, r / 8) : 0;
-        _logger = logger;
+        _compaction = compaction;
     }
 
     public ValueTask<TxnResult> CommitAsync(TxnRequest request, CancellationToken cancellationToken)
@@ -38,7 +33,7 @@ internal sealed class LocalCommitPath : ICommitPath
             {
                 ThrowIfDisposed();
                 var result = _state.Apply(request);
-                CompactIfDueLocked(result.Revision);
+                _compaction.CompactIfDue(_state);
                 return ValueTask.FromResult(result);
             }
         }
@@ -63,8 +58,7 @@ internal sealed class LocalCommitPath : ICommitPath
             lock (_lock)
             {
                 ThrowIfDisposed();
-                var removed = _state.Compact(revision);
-                Log.Compacted(_logger, revision, removed);
+                _compaction.Compact(_state, revision);
             }
 
             return ValueTask.CompletedTask;
@@ -81,18 +75,6 @@ internal sealed class LocalCommitPath : ICommitPath
         {
             _disposed = true;
         }
-    }
-
-    private void CompactIfDueLocked(long revision)
-    {
-        if (_retention is not { } retention || revision - _state.CompactedRevision < retention + _compactionStep)
-        {
-            return;
-        }
-
-        var target = revision - retention;
-        var removed = _state.Compact(target);
-        Log.Compacted(_logger, target, removed);
     }
 
     private void ThrowIfDisposed()

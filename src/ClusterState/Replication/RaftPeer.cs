@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using ClusterState.Replication.Raft;
 using ClusterState.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace ClusterState.Replication;
 
@@ -16,8 +15,7 @@ internal sealed class RaftPeer : IDisposable
     private readonly RaftNode _node;
     private readonly MvccStore _state;
     private readonly RaftOptions _options;
-    private readonly long? _retention;
-    private readonly ILogger _logger;
+    private readonly CompactionPolicy _compaction;
     private readonly Channel<object> _inputs = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Writes proposed here and not yet applied, by sequence; touched only by the loop.</summary>
@@ -32,12 +30,11 @@ internal sealed class RaftPeer : IDisposable
     private long _sequence;
     private ulong _leader;
 
-    public RaftPeer(RaftOptions options, MvccStore state, long? retention, TimeProvider time, ILogger logger)
+    public RaftPeer(RaftOptions options, MvccStore state, CompactionPolicy compaction, TimeProvider time)
     {
         _options = options;
         _state = state;
-        _retention = retention;
-        _logger = logger;
+        _compaction = compaction;
         _node = new RaftNode(
             new RaftConfig { Id = options.NodeId, Voters = options.Voters, ElectionTicks = options.ElectionTicks, Random = new Random() },
             default,
@@ -152,7 +149,7 @@ internal sealed class RaftPeer : IDisposable
                 case Compaction compaction:
                     try
                     {
-                        _state.Compact(compaction.Revision);
+                        _compaction.Compact(_state, compaction.Revision);
                         compaction.Done.TrySetResult();
                     }
                     catch (ClusterStateException ex)
@@ -222,7 +219,7 @@ internal sealed class RaftPeer : IDisposable
         try
         {
             result = _state.Apply(request);
-            CompactIfDue();
+            _compaction.CompactIfDue(_state);
         }
         catch (ClusterStateException ex)
         {
@@ -240,16 +237,6 @@ internal sealed class RaftPeer : IDisposable
             {
                 done.TrySetException(error);
             }
-        }
-    }
-
-    private void CompactIfDue()
-    {
-        var revision = _state.Revision;
-        if (_retention is { } retention && revision - _state.CompactedRevision >= retention + Math.Max(1, retention / 8))
-        {
-            var removed = _state.Compact(revision - retention);
-            Log.Compacted(_logger, revision - retention, removed);
         }
     }
 

@@ -78,11 +78,11 @@ public sealed class ClusterStore : IClusterStore
         }
         else if (_options.Raft is { } raft)
         {
-            _commitPath = new ReplicatedCommitPath(new RaftPeer(raft, State, _options.HistoryRetention, _time, Logger));
+            _commitPath = new ReplicatedCommitPath(new RaftPeer(raft, State, new CompactionPolicy(_options.HistoryRetention, Logger), _time));
         }
         else
         {
-            _commitPath = new LocalCommitPath(State, _options.HistoryRetention, Logger);
+            _commitPath = new LocalCommitPath(State, new CompactionPolicy(_options.HistoryRetention, Logger));
         }
 
         _metrics = new ClusterStoreMetrics(meterFactory, State, Hub);
