@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // Every BenchmarkDotNet option works: e.g. '--filter *PointRead*' or '--job short' for a quick run.
+// '--raft-report' prints Raft commit latency percentiles and failover times instead.
+if (args is ["--raft-report"])
+{
+    await ClusterState.Benchmarks.RaftReport.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ClusterState.Benchmarks.Fixtures).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
