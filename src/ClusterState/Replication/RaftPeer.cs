@@ -25,6 +25,9 @@ internal sealed class RaftPeer : IDisposable
 
     /// <summary>Answered reads waiting for this peer to apply up to their index; touched only by the loop.</summary>
     private readonly List<(long Index, TaskCompletionSource<long> Done)> _readsApplying = [];
+    /// <summary>Inputs handled between two pumps, so that a flood of proposals cannot starve sending.</summary>
+    private const int MaxInputsPerRound = 1024;
+
     private readonly ITimer _ticker;
     private readonly Task _loop;
     private long _sequence;
@@ -93,6 +96,24 @@ internal sealed class RaftPeer : IDisposable
         }
     }
 
+    /// <summary>Asks this peer, if it leads, to hand leadership to <paramref name="target"/>; true once the target leads.</summary>
+    public async Task<bool> TransferLeadershipAsync(ulong target, CancellationToken cancellationToken)
+    {
+        _inputs.Writer.TryWrite(new Transfer(target));
+        var deadline = DateTime.UtcNow + _options.CommitTimeout;
+        while (Leader != target)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(_options.TickInterval, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     public Task CompactAsync(long revision)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -114,53 +135,66 @@ internal sealed class RaftPeer : IDisposable
 
     private async Task RunAsync()
     {
-        await foreach (var input in _inputs.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (await _inputs.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            switch (input)
+            // Take everything queued before pumping once: proposals that arrive together share one round of
+            // appends and one apply pass.
+            for (var taken = 0; taken < MaxInputsPerRound && _inputs.Reader.TryRead(out var input); taken++)
             {
-                case RaftMessage message:
-                    _node.Step(message);
-                    break;
-                case Tick:
-                    _node.Tick();
-                    break;
-                case Proposal proposal:
-                    if (_node.ProposeOrForward(proposal.Data))
-                    {
-                        _waiting[proposal.Sequence] = proposal.Done;
-                    }
-                    else
-                    {
-                        proposal.Done.TrySetException(new StoreUnavailableException("There is no leader to take the write yet (an election is under way); retry."));
-                    }
-
-                    break;
-                case ReadRequest read:
-                    if (_node.RequestReadIndex(read.Context))
-                    {
-                        _reads[read.Context] = read.Done;
-                    }
-                    else
-                    {
-                        read.Done.TrySetException(new StoreUnavailableException("There is no leader to confirm a read yet (an election is under way); retry."));
-                    }
-
-                    break;
-                case Compaction compaction:
-                    try
-                    {
-                        _compaction.Compact(_state, compaction.Revision);
-                        compaction.Done.TrySetResult();
-                    }
-                    catch (ClusterStateException ex)
-                    {
-                        compaction.Done.TrySetException(ex);
-                    }
-
-                    break;
+                Handle(input);
             }
 
             Pump();
+        }
+    }
+
+    private void Handle(object input)
+    {
+        switch (input)
+        {
+            case RaftMessage message:
+                _node.Step(message);
+                break;
+            case Tick:
+                _node.Tick();
+                break;
+            case Proposal proposal:
+                if (_node.ProposeOrForward(proposal.Data))
+                {
+                    _waiting[proposal.Sequence] = proposal.Done;
+                }
+                else
+                {
+                    proposal.Done.TrySetException(new StoreUnavailableException("There is no leader to take the write yet (an election is under way); retry."));
+                }
+
+                break;
+            case ReadRequest read:
+                if (_node.RequestReadIndex(read.Context))
+                {
+                    _reads[read.Context] = read.Done;
+                }
+                else
+                {
+                    read.Done.TrySetException(new StoreUnavailableException("There is no leader to confirm a read yet (an election is under way); retry."));
+                }
+
+                break;
+            case Transfer transfer:
+                _node.TransferLeadership(transfer.Target);
+                break;
+            case Compaction compaction:
+                try
+                {
+                    _compaction.Compact(_state, compaction.Revision);
+                    compaction.Done.TrySetResult();
+                }
+                catch (ClusterStateException ex)
+                {
+                    compaction.Done.TrySetException(ex);
+                }
+
+                break;
         }
     }
 
@@ -250,4 +284,6 @@ internal sealed class RaftPeer : IDisposable
     private sealed record Compaction(long Revision, TaskCompletionSource Done);
 
     private sealed record ReadRequest(ulong Context, TaskCompletionSource<long> Done);
+
+    private sealed record Transfer(ulong Target);
 }

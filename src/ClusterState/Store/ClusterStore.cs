@@ -128,6 +128,15 @@ public sealed class ClusterStore : IClusterStore
     /// </summary>
     public ulong Leader => RaftPeer?.Leader ?? 0;
 
+    /// <summary>
+    /// On the leading Raft peer: hands leadership to the peer <paramref name="targetNodeId"/> (it is brought up to
+    /// date first; new writes wait meanwhile). Returns true once the target leads, false if it did not within
+    /// <see cref="RaftOptions.CommitTimeout"/> or this peer does not lead.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The store is not a Raft peer.</exception>
+    public Task<bool> TransferLeadershipAsync(ulong targetNodeId, CancellationToken cancellationToken = default) =>
+        (RaftPeer ?? throw new InvalidOperationException("Only a Raft peer has a leader to transfer.")).TransferLeadershipAsync(targetNodeId, cancellationToken);
+
     /// <summary>The Raft peer behind a replicated store; null otherwise.</summary>
     internal RaftPeer? RaftPeer => (_commitPath as ReplicatedCommitPath)?.Peer;
 

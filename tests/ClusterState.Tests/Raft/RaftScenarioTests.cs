@@ -186,6 +186,62 @@ public sealed class RaftScenarioTests
         Assert.That(c.ReadStates(1).Select(r => r.Context), Does.Not.Contain(9UL));
     }
 
+    [Test]
+    public void Leadership_transfers_to_an_up_to_date_follower_past_the_lease()
+    {
+        var c = new Cluster(3);
+        c.TickUntilLeader(1);
+        c.Propose(1, "a");
+        for (var i = 0; i < 3; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        // Node 3 lags: it misses an entry, so the leader must bring it up to date before handing over.
+        c.Isolate(3);
+        c.Propose(1, "b");
+        c.Heal();
+        Assert.That(c[3].Log.LastIndex, Is.LessThan(c[1].Log.LastIndex));
+
+        Assert.That(c.Transfer(1, 3), Is.True);
+        Assert.That(c[1].Propose("refused"u8.ToArray()), Is.Zero, "no proposals while leadership is handed over");
+        for (var i = 0; i < 5 && c[3].Role != RaftRole.Leader; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        Assert.That(c[3].Role, Is.EqualTo(RaftRole.Leader), "node 2 granted its vote although it had just heard from node 1");
+        Assert.That(c[3].Term, Is.EqualTo(2));
+        Assert.That(c[1].Role, Is.EqualTo(RaftRole.Follower));
+        c.Propose(3, "c");
+        for (var i = 0; i < 3; i++)
+        {
+            c.Tick(3);
+            c.Deliver();
+        }
+
+        Assert.That(c.Applied(2).Where(a => a.Length > 0), Is.EqualTo(new[] { "a", "b", "c" }));
+    }
+
+    [Test]
+    public void A_transfer_that_does_not_complete_is_abandoned_after_an_election_timeout()
+    {
+        var c = new Cluster(3);
+        c.TickUntilLeader(1);
+        c.Isolate(3);
+        Assert.That(c.Transfer(1, 3), Is.True);
+        for (var i = 0; i < 12; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        Assert.That(c[1].Role, Is.EqualTo(RaftRole.Leader));
+        Assert.That(c[1].Propose("accepted again"u8.ToArray()), Is.Not.Zero);
+    }
+
     private static LogEntry E(long term, long index) => new(term, index, []);
 
     /// <summary>Nodes whose messages wait in a queue until a test delivers them.</summary>
@@ -216,6 +272,14 @@ public sealed class RaftScenarioTests
         public IEnumerable<RaftNode> Nodes => _nodes.Values;
 
         public List<string> Applied(ulong id) => _applied[id];
+
+        public bool Transfer(ulong id, ulong target)
+        {
+            var started = _nodes[id].TransferLeadership(target);
+            Pump(id);
+            Deliver();
+            return started;
+        }
 
         public bool RequestRead(ulong id, ulong context)
         {

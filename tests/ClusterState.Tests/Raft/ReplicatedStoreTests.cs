@@ -122,6 +122,19 @@ public sealed class ReplicatedStoreTests
     }
 
     [Test]
+    public async Task Leadership_can_be_handed_to_another_peer_and_writes_go_on()
+    {
+        var leader = await Leader();
+        var target = _peers.First(p => p != leader);
+        await leader.Services.CreateAsync(Objects.Service());
+        Assert.That(await leader.TransferLeadershipAsync(target.RaftPeer!.Id), Is.True);
+        Assert.That(await Leader(), Is.SameAs(target));
+        var next = await leader.Services.CreateAsync(Objects.Service("api", clusterIP: "10.96.0.11"));
+        await WaitForRevision(target, next.Metadata.ResourceVersion);
+        Assert.That(target.Services.List().Items, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task When_the_leader_is_cut_off_the_others_elect_a_new_one_and_the_old_one_catches_up()
     {
         var old = await Leader();

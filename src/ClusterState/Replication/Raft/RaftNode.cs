@@ -25,6 +25,13 @@ internal sealed class RaftNode
     private readonly List<(ulong Context, ulong From)> _readsBeforeFirstCommit = [];
     private readonly List<(ulong Context, long Index)> _readStates = [];
     private HardState _persistedHardState;
+
+    /// <summary>Leader: entries were proposed since the last Ready; they go out together in one round of appends.</summary>
+    private bool _broadcastPending;
+
+    /// <summary>Leader: the node leadership is being handed to (0: none), and ticks since the transfer began.</summary>
+    private ulong _transferee;
+    private int _transferElapsed;
     private int _electionElapsed;
     private int _heartbeatElapsed;
     private int _randomizedElectionTimeout;
@@ -74,6 +81,12 @@ internal sealed class RaftNode
             return;
         }
 
+        if (_transferee != 0 && ++_transferElapsed >= _config.ElectionTicks)
+        {
+            // The transferee did not take over within an election timeout: keep leading.
+            _transferee = 0;
+        }
+
         if (_electionElapsed >= _config.ElectionTicks)
         {
             _electionElapsed = 0;
@@ -97,14 +110,17 @@ internal sealed class RaftNode
     /// <summary>Appends a command to the log if this node leads; returns its index, or 0 when it does not lead.</summary>
     public long Propose(byte[] data)
     {
-        if (Role != RaftRole.Leader)
+        if (Role != RaftRole.Leader || _transferee != 0)
         {
+            // During a transfer the leader takes no new entries: the transferee must catch up and take over.
             return 0;
         }
 
         var entry = new LogEntry(Term, Log.LastIndex + 1, data);
         Log.Append(entry);
-        BroadcastAppend();
+
+        // Batching: proposals made before the host takes the next Ready share its append messages.
+        _broadcastPending = true;
         return entry.Index;
     }
 
@@ -116,8 +132,7 @@ internal sealed class RaftNode
     {
         if (Role == RaftRole.Leader)
         {
-            Propose(data);
-            return true;
+            return Propose(data) != 0;
         }
 
         if (Leader == 0)
@@ -148,6 +163,31 @@ internal sealed class RaftNode
         }
 
         Send(new RaftMessage { Type = MessageType.ReadIndex, From = Id, To = Leader, Term = Term, Context = context });
+        return true;
+    }
+
+    /// <summary>
+    /// Hands leadership to <paramref name="target"/> (thesis §3.10): stop taking proposals, bring the target's log up
+    /// to date, then tell it to campaign at once. Abandoned after an election timeout. Only a leader can transfer.
+    /// </summary>
+    public bool TransferLeadership(ulong target)
+    {
+        if (Role != RaftRole.Leader || target == Id || !_config.Voters.Contains(target))
+        {
+            return false;
+        }
+
+        _transferee = target;
+        _transferElapsed = 0;
+        if (_progress[target].Match == Log.LastIndex)
+        {
+            Send(new RaftMessage { Type = MessageType.TimeoutNow, From = Id, To = target, Term = Term });
+        }
+        else
+        {
+            SendAppend(target);
+        }
+
         return true;
     }
 
@@ -199,7 +239,7 @@ internal sealed class RaftNode
             {
                 // A node that heard from a leader within the election timeout ignores campaigns (check-quorum lease):
                 // a partitioned node rejoining cannot depose a healthy leader.
-                var inLease = _config.CheckQuorum && Leader != 0 && _electionElapsed < _config.ElectionTicks;
+                var inLease = _config.CheckQuorum && Leader != 0 && _electionElapsed < _config.ElectionTicks && !m.LeaderTransfer;
                 if (inLease)
                 {
                     return;
@@ -254,6 +294,11 @@ internal sealed class RaftNode
                 }
 
                 return;
+            case MessageType.TimeoutNow when Role == RaftRole.Follower:
+                // Told by the leader to take over: campaign at once, without pre-vote, past the voters' lease.
+                BecomeCandidate();
+                RequestVotes(MessageType.Vote, Term, leaderTransfer: true);
+                return;
             case MessageType.PreVoteResponse when Role == RaftRole.PreCandidate:
             case MessageType.VoteResponse when Role == RaftRole.Candidate:
                 HandleVoteResponse(m);
@@ -263,11 +308,20 @@ internal sealed class RaftNode
 
     /// <summary>True when there is something for the host to do.</summary>
     public bool HasReady() =>
-        _outbox.Count > 0 || _readStates.Count > 0 || CurrentHardState() != _persistedHardState || Log.Stabled < Log.LastIndex || Math.Min(Log.Committed, Log.Stabled) > Log.Applied;
+        _broadcastPending || _outbox.Count > 0 || _readStates.Count > 0 || CurrentHardState() != _persistedHardState || Log.Stabled < Log.LastIndex || Math.Min(Log.Committed, Log.Stabled) > Log.Applied;
 
     /// <summary>Takes what the host must persist, send and apply.</summary>
     public Ready Ready()
     {
+        if (_broadcastPending)
+        {
+            _broadcastPending = false;
+            if (Role == RaftRole.Leader)
+            {
+                BroadcastAppend();
+            }
+        }
+
         var hardState = CurrentHardState();
         var ready = new Ready
         {
@@ -324,7 +378,7 @@ internal sealed class RaftNode
         }
     }
 
-    private void RequestVotes(MessageType type, long term)
+    private void RequestVotes(MessageType type, long term, bool leaderTransfer = false)
     {
         if (CountVotes(granted: true) >= Quorum)
         {
@@ -335,7 +389,7 @@ internal sealed class RaftNode
 
         foreach (var peer in Peers())
         {
-            Send(new RaftMessage { Type = type, From = Id, To = peer, Term = term, Index = Log.LastIndex, LogTerm = Log.LastTerm });
+            Send(new RaftMessage { Type = type, From = Id, To = peer, Term = term, Index = Log.LastIndex, LogTerm = Log.LastTerm, LeaderTransfer = leaderTransfer });
         }
     }
 
@@ -434,6 +488,11 @@ internal sealed class RaftNode
         }
 
         progress.Acknowledge(m.Index);
+        if (m.From == _transferee && m.Index >= Log.LastIndex && m.Index > progress.Match)
+        {
+            Send(new RaftMessage { Type = MessageType.TimeoutNow, From = Id, To = m.From, Term = Term });
+        }
+
         if (m.Index > progress.Match)
         {
             progress.Match = m.Index;
@@ -630,6 +689,7 @@ internal sealed class RaftNode
 
     private void BecomeFollower(long term, ulong leader)
     {
+        _transferee = 0;
         _reads.Clear();
         _readsBeforeFirstCommit.Clear();
         if (term != Term)
@@ -664,6 +724,7 @@ internal sealed class RaftNode
 
     private void BecomeLeader()
     {
+        _transferee = 0;
         Role = RaftRole.Leader;
         Leader = Id;
         ResetTimers();

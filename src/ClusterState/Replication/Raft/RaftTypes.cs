@@ -32,6 +32,9 @@ internal enum MessageType
 
     /// <summary>The leader's answer: Index is the read index for the request in Context.</summary>
     ReadIndexResponse,
+
+    /// <summary>Leadership transfer: the leader tells an up-to-date follower to campaign now (thesis §3.10).</summary>
+    TimeoutNow,
 }
 
 /// <summary>One entry of the replicated log.</summary>
@@ -72,6 +75,9 @@ internal sealed record RaftMessage
 
     /// <summary>ReadIndex rounds: the request's context, echoed by heartbeat responses that confirm leadership.</summary>
     public ulong Context { get; init; }
+
+    /// <summary>A vote request of a leadership transfer: voters grant it even within the leader lease.</summary>
+    public bool LeaderTransfer { get; init; }
 }
 
 /// <summary>
