@@ -18,10 +18,13 @@ internal sealed class RaftPeer : IDisposable
     private readonly CompactionPolicy _compaction;
     private readonly Channel<object> _inputs = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Writes proposed here and not yet applied, by sequence; touched only by the loop.</summary>
-    private readonly Dictionary<ulong, TaskCompletionSource<TxnResult>> _waiting = [];
+    /// <summary>Writes proposed here and not yet applied, by sequence, with their deadlines; touched only by the loop.</summary>
+    private readonly Dictionary<ulong, (TaskCompletionSource<TxnResult> Done, long Deadline)> _waiting = [];
+
+    /// <summary>Ticks since the peer started: the clock of write deadlines.</summary>
+    private long _ticks;
     /// <summary>Read-index requests sent and not yet answered, by context; touched only by the loop.</summary>
-    private readonly Dictionary<ulong, TaskCompletionSource<long>> _reads = [];
+    private readonly Dictionary<ulong, (TaskCompletionSource<long> Done, long Deadline)> _reads = [];
 
     /// <summary>Answered reads waiting for this peer to apply up to their index; touched only by the loop.</summary>
     private readonly List<(long Index, TaskCompletionSource<long> Done)> _readsApplying = [];
@@ -63,14 +66,8 @@ internal sealed class RaftPeer : IDisposable
             throw new StoreUnavailableException("The store has been disposed and takes no more writes.");
         }
 
-        try
-        {
-            return await done.Task.WaitAsync(_options.CommitTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new StoreUnavailableException($"The write was not committed within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)}); it may still commit later.", ex);
-        }
+        // The loop fails writes that outlive their deadline (one sweep per tick, no timer per write).
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -86,14 +83,8 @@ internal sealed class RaftPeer : IDisposable
             throw new StoreUnavailableException("The store has been disposed.");
         }
 
-        try
-        {
-            return await done.Task.WaitAsync(_options.CommitTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new StoreUnavailableException($"No leader confirmed a read index within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)}).", ex);
-        }
+        // The loop fails reads that outlive their deadline, as it does writes.
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Asks this peer, if it leads, to hand leadership to <paramref name="target"/>; true once the target leads.</summary>
@@ -127,9 +118,9 @@ internal sealed class RaftPeer : IDisposable
         _options.Network.Unregister(Id);
         _inputs.Writer.TryComplete();
         _loop.Wait(TimeSpan.FromSeconds(10));
-        foreach (var waiting in _waiting.Values)
+        foreach (var (done, _) in _waiting.Values)
         {
-            waiting.TrySetException(new StoreUnavailableException("The store has been disposed."));
+            done.TrySetException(new StoreUnavailableException("The store has been disposed."));
         }
     }
 
@@ -156,12 +147,14 @@ internal sealed class RaftPeer : IDisposable
                 _node.Step(message);
                 break;
             case Tick:
+                _ticks++;
                 _node.Tick();
+                ExpireWrites();
                 break;
             case Proposal proposal:
                 if (_node.ProposeOrForward(proposal.Data))
                 {
-                    _waiting[proposal.Sequence] = proposal.Done;
+                    _waiting[proposal.Sequence] = (proposal.Done, _ticks + CommitTimeoutTicks);
                 }
                 else
                 {
@@ -172,7 +165,7 @@ internal sealed class RaftPeer : IDisposable
             case ReadRequest read:
                 if (_node.RequestReadIndex(read.Context))
                 {
-                    _reads[read.Context] = read.Done;
+                    _reads[read.Context] = (read.Done, _ticks + CommitTimeoutTicks);
                 }
                 else
                 {
@@ -218,9 +211,9 @@ internal sealed class RaftPeer : IDisposable
 
             foreach (var (context, index) in ready.ReadStates)
             {
-                if (_reads.Remove(context, out var done))
+                if (_reads.Remove(context, out var read))
                 {
-                    _readsApplying.Add((index, done));
+                    _readsApplying.Add((index, read.Done));
                 }
             }
 
@@ -261,8 +254,9 @@ internal sealed class RaftPeer : IDisposable
             error = ex;
         }
 
-        if (origin == Id && _waiting.Remove(sequence, out var done))
+        if (origin == Id && _waiting.Remove(sequence, out var waiting))
         {
+            var done = waiting.Done;
             if (error is null)
             {
                 done.TrySetResult(result!);
@@ -272,6 +266,42 @@ internal sealed class RaftPeer : IDisposable
                 done.TrySetException(error);
             }
         }
+    }
+
+    private long CommitTimeoutTicks => Math.Max(1, (long)Math.Ceiling(_options.CommitTimeout / _options.TickInterval));
+
+    /// <summary>
+    /// Fails writes (and reads) whose deadline passed: lost with a leader change, or stuck without a quorum. Their outcome is
+    /// unknown (a write cut off from the majority may still commit later), and they leave the table, so lost
+    /// proposals cannot pile up.
+    /// </summary>
+    private void ExpireWrites()
+    {
+        List<ulong>? expired = null;
+        foreach (var (sequence, (done, deadline)) in _waiting)
+        {
+            if (deadline <= _ticks)
+            {
+                (expired ??= []).Add(sequence);
+                done.TrySetException(new StoreUnavailableException(
+                    $"The write was not committed within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)}); it may still commit later.",
+                    new TimeoutException()));
+            }
+        }
+
+        expired?.ForEach(sequence => _waiting.Remove(sequence));
+
+        List<ulong>? expiredReads = null;
+        foreach (var (context, (done, deadline)) in _reads)
+        {
+            if (deadline <= _ticks)
+            {
+                (expiredReads ??= []).Add(context);
+                done.TrySetException(new StoreUnavailableException($"No leader confirmed a read index within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)})."));
+            }
+        }
+
+        expiredReads?.ForEach(context => _reads.Remove(context));
     }
 
     private sealed class Tick
