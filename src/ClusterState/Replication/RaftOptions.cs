@@ -21,6 +21,12 @@ public sealed class RaftOptions
     /// <summary>Ticks without a leader before a peer campaigns (randomized up to twice this). Default: 10.</summary>
     public int ElectionTicks { get; init; } = 10;
 
+    /// <summary>
+    /// True (the default): a write on a follower is forwarded to the leader. False: it fails at once with
+    /// <see cref="NotLeaderException"/> naming the leader, for callers that route writes themselves.
+    /// </summary>
+    public bool ForwardWritesToLeader { get; init; } = true;
+
     /// <summary>How long a write waits to be committed before it fails with <see cref="StoreUnavailableException"/>. Default: 10 s.</summary>
     public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

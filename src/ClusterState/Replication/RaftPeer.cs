@@ -152,7 +152,11 @@ internal sealed class RaftPeer : IDisposable
                 ExpireWrites();
                 break;
             case Proposal proposal:
-                if (_node.ProposeOrForward(proposal.Data))
+                if (!_options.ForwardWritesToLeader && _node.Role != RaftRole.Leader)
+                {
+                    proposal.Done.TrySetException(new NotLeaderException(Id, _node.Leader));
+                }
+                else if (_node.ProposeOrForward(proposal.Data))
                 {
                     _waiting[proposal.Sequence] = (proposal.Done, _ticks + CommitTimeoutTicks);
                 }

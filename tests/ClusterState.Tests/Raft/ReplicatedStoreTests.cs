@@ -135,6 +135,34 @@ public sealed class ReplicatedStoreTests
     }
 
     [Test]
+    public async Task Without_forwarding_a_follower_refuses_writes_naming_the_leader()
+    {
+        var network = new InMemoryRaftNetwork();
+        ulong[] voters = [1, 2, 3];
+        var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
+        {
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(10), ForwardWritesToLeader = false },
+        })).ToArray();
+        try
+        {
+            var leader = await Leader(peers);
+            var follower = peers.First(p => p != leader);
+            var error = Assert.ThrowsAsync<NotLeaderException>(async () => await follower.Services.CreateAsync(Objects.Service()));
+            Assert.That(error!.LeaderId, Is.EqualTo(leader.RaftPeer!.Id));
+            Assert.That(error.NodeId, Is.EqualTo(follower.RaftPeer!.Id));
+            var created = await leader.Services.CreateAsync(Objects.Service());
+            Assert.That(created.Metadata.ResourceVersion, Is.EqualTo(1), "the refused write never reached the log");
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                peer.Dispose();
+            }
+        }
+    }
+
+    [Test]
     public async Task When_the_leader_is_cut_off_the_others_elect_a_new_one_and_the_old_one_catches_up()
     {
         var old = await Leader();
