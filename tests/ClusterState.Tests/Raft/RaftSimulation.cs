@@ -16,6 +16,7 @@ internal sealed class RaftSimulation
     private readonly HashSet<(ulong, ulong)> _cut = [];
     private readonly Dictionary<long, ulong> _leaders = [];
     private readonly List<(LogEntry Entry, long LeaderTermFloor)> _committed = [];
+    private readonly Dictionary<long, LogEntry[]> _snapshots = [];
     private long _now;
     private long _order;
     private int _proposals;
@@ -35,6 +36,12 @@ internal sealed class RaftSimulation
     public double DuplicateRate { get; set; } = 0.02;
 
     public int MaxDelay { get; set; } = 3;
+
+    /// <summary>How many snapshots leaders sent that followers restored from.</summary>
+    public int SnapshotsInstalled { get; private set; }
+
+    /// <summary>A node compacts its log once it has applied this many entries past its last snapshot (0: never).</summary>
+    public int CompactEvery { get; set; }
 
     public IReadOnlyList<(LogEntry Entry, long LeaderTermFloor)> Committed => _committed;
 
@@ -92,7 +99,7 @@ internal sealed class RaftSimulation
             var leader = _nodes.FirstOrDefault(n => n.Raft.Role == RaftRole.Leader && !_nodes.Any(o => o.Raft.Term > n.Raft.Term));
 
             // Like a client, propose again when the leader changed and the proposal was lost with the old one.
-            if (leader is not null && (marker is null || proposed > leader.Raft.Log.LastIndex || !leader.Raft.Log.Slice(proposed, 1)[0].Data.AsSpan().SequenceEqual(marker)))
+            if (leader is not null && (marker is null || Lost(leader.Raft.Log, proposed, marker)))
             {
                 marker = Data($"final{t}");
                 proposed = leader.Raft.Propose(marker);
@@ -107,6 +114,10 @@ internal sealed class RaftSimulation
 
         throw new SafetyViolation(Seed, $"no progress within {maxTicks} ticks after healing (proposed at {proposed}): {Describe()}");
     }
+
+    /// <summary>True when the leader's log no longer holds the proposal (compacted means committed: not lost).</summary>
+    private static bool Lost(RaftLog log, long index, byte[] data) =>
+        index > log.SnapshotIndex && (index > log.LastIndex || !log.Slice(index, 1)[0].Data.AsSpan().SequenceEqual(data));
 
     private void Step()
     {
@@ -141,10 +152,23 @@ internal sealed class RaftSimulation
                 node.HardState = hardState;
             }
 
+            if (ready.Snapshot is { } snapshot)
+            {
+                // Restore the state machine from the leader's snapshot: it must agree with what was applied here.
+                SnapshotsInstalled++;
+                node.Snapshot = snapshot;
+                node.Persisted.RemoveAll(e => e.Index <= snapshot.Index);
+                var entries = _snapshots[BitConverter.ToInt64(snapshot.Data)];
+                for (var i = node.Applied.Count; i < entries.Length; i++)
+                {
+                    Apply(node, entries[i]);
+                }
+            }
+
             if (ready.Entries.Count > 0)
             {
                 var first = ready.Entries[0].Index;
-                node.Persisted.RemoveRange((int)first - 1, node.Persisted.Count - (int)first + 1);
+                node.Persisted.RemoveAll(e => e.Index >= first);
                 node.Persisted.AddRange(ready.Entries);
             }
 
@@ -159,6 +183,18 @@ internal sealed class RaftSimulation
             }
 
             node.Raft.Advance(ready);
+        }
+
+        var log = node.Raft.Log;
+        if (CompactEvery > 0 && log.Applied - log.SnapshotIndex >= CompactEvery)
+        {
+            var id = _snapshots.Count + 1L;
+            _snapshots[id] = [.. node.Applied.Take((int)log.Applied)];
+            var data = BitConverter.GetBytes(id);
+            var term = log.Term(log.Applied);
+            node.Raft.Compact(log.Applied, data);
+            node.Snapshot = (log.SnapshotIndex, term, data);
+            node.Persisted.RemoveAll(e => e.Index <= log.SnapshotIndex);
         }
     }
 
@@ -214,7 +250,8 @@ internal sealed class RaftSimulation
             // Leader completeness.
             foreach (var (entry, floor) in _committed)
             {
-                if (node.Raft.Term >= floor && node.Raft.Log.Term(entry.Index) != entry.Term)
+                // An entry inside the leader's snapshot is committed there by construction.
+                if (node.Raft.Term >= floor && !node.Raft.Log.IsCompacted(entry.Index) && node.Raft.Log.Term(entry.Index) != entry.Term)
                 {
                     throw new SafetyViolation(Seed, $"leader completeness: leader {node.Id} of term {node.Raft.Term} lacks committed ({entry.Term}, {entry.Index})");
                 }
@@ -234,8 +271,9 @@ internal sealed class RaftSimulation
                 var la = _nodes[a].Raft.Log;
                 var lb = _nodes[b].Raft.Log;
                 var last = Math.Min(la.LastIndex, lb.LastIndex);
+                var floor = Math.Max(la.SnapshotIndex, lb.SnapshotIndex);
                 var agreeFrom = 0L;
-                for (var i = last; i >= 1; i--)
+                for (var i = last; i > floor; i--)
                 {
                     if (la.Term(i) == lb.Term(i))
                     {
@@ -244,7 +282,7 @@ internal sealed class RaftSimulation
                     }
                 }
 
-                for (var i = 1L; i <= agreeFrom; i++)
+                for (var i = floor + 1; i <= agreeFrom; i++)
                 {
                     if (la.Term(i) != lb.Term(i))
                     {
@@ -281,10 +319,15 @@ internal sealed class RaftSimulation
         node.Up = false;
     }
 
-    private static void Restart(Node node)
+    private void Restart(Node node)
     {
         node.Up = true;
         node.Applied.Clear();
+        if (node.Snapshot is { } snapshot)
+        {
+            node.Applied.AddRange(_snapshots[BitConverter.ToInt64(snapshot.Data)]);
+        }
+
         node.Raft = node.NewRaft();
     }
 
@@ -315,13 +358,17 @@ internal sealed class RaftSimulation
 
         public List<LogEntry> Persisted { get; } = [];
 
+        /// <summary>The last snapshot this node persisted (taken itself, or received from a leader).</summary>
+        public (long Index, long Term, byte[] Data)? Snapshot { get; set; }
+
         /// <summary>What this incarnation applied (restarted nodes apply again from 1).</summary>
         public List<LogEntry> Applied { get; } = [];
 
         public RaftNode NewRaft() => new(
             new RaftConfig { Id = Id, Voters = _voters, Random = new Random(HashCode.Combine(_seed, Id, Persisted.Count)) },
             HardState,
-            [.. Persisted]);
+            [.. Persisted],
+            Snapshot);
     }
 }
 

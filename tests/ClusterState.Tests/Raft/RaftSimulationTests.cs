@@ -19,19 +19,26 @@ public sealed class RaftSimulationTests
     }
 
     [Test]
-    public void Safety_holds_and_the_cluster_recovers_across_seeds([Values(3, 5)] int size)
+    public void Safety_holds_and_the_cluster_recovers_across_seeds([Values(3, 5)] int size, [Values(0, 40)] int compactEvery)
     {
         var (first, last) = SeedRange();
         var committed = 0;
+        var installed = 0;
         for (var seed = first; seed <= last; seed++)
         {
-            var simulation = new RaftSimulation(seed, size);
+            var simulation = new RaftSimulation(seed, size) { CompactEvery = compactEvery };
             simulation.RunChaos(ticks: 1500);
             simulation.CheckProgressAfterHealing();
             committed += simulation.Committed.Count;
+            installed += simulation.SnapshotsInstalled;
         }
 
         Assert.That(committed, Is.GreaterThan((last - first + 1) * 20), "the chaos still let work commit");
-        TestContext.Out.WriteLine($"{last - first + 1} seeds of {size} nodes ran clean; {committed} entries committed");
+        if (compactEvery > 0 && last > first)
+        {
+            Assert.That(installed, Is.GreaterThan(0), "lagging nodes caught up from snapshots");
+        }
+
+        TestContext.Out.WriteLine($"{last - first + 1} seeds of {size} nodes (compaction every {compactEvery}) ran clean; {committed} entries committed, {installed} snapshots installed");
     }
 }

@@ -3,23 +3,34 @@ using System.Diagnostics;
 namespace ClusterState.Replication.Raft;
 
 /// <summary>
-/// A node's log: entries 1..<see cref="LastIndex"/>, of which 1..<see cref="Stabled"/> are persisted,
-/// 1..<see cref="Committed"/> known committed and 1..<see cref="Applied"/> handed out to apply.
-/// Invariants: <c>Applied &lt;= Committed</c>, <c>Applied &lt;= Stabled</c>, <c>Committed &lt;= LastIndex</c>.
+/// A node's log: entries <see cref="FirstIndex"/>..<see cref="LastIndex"/> after a snapshot that covers
+/// 1..<see cref="SnapshotIndex"/>; of them 1..<see cref="Stabled"/> are persisted, 1..<see cref="Committed"/>
+/// known committed and 1..<see cref="Applied"/> handed out to apply.
+/// Invariants: <c>SnapshotIndex &lt;= Applied &lt;= Committed &lt;= LastIndex</c>, <c>Applied &lt;= Stabled</c>.
 /// </summary>
 internal sealed class RaftLog
 {
+    /// <summary>Entries after the snapshot: entry i is at position i - SnapshotIndex - 1.</summary>
     private readonly List<LogEntry> _entries = [];
 
-    public RaftLog(IEnumerable<LogEntry> persisted, long committed)
+    public RaftLog(IEnumerable<LogEntry> persisted, long committed, long snapshotIndex = 0, long snapshotTerm = 0)
     {
-        _entries.AddRange(persisted);
+        SnapshotIndex = snapshotIndex;
+        SnapshotTerm = snapshotTerm;
+        _entries.AddRange(persisted.Where(e => e.Index > snapshotIndex));
         Stabled = LastIndex;
-        Committed = committed;
-        Applied = 0;
+        Committed = Math.Max(committed, snapshotIndex);
+        Applied = snapshotIndex;
     }
 
-    public long LastIndex => _entries.Count;
+    /// <summary>The last index the snapshot covers (0: none); entries up to it are gone from the log.</summary>
+    public long SnapshotIndex { get; private set; }
+
+    public long SnapshotTerm { get; private set; }
+
+    public long FirstIndex => SnapshotIndex + 1;
+
+    public long LastIndex => SnapshotIndex + _entries.Count;
 
     public long LastTerm => Term(LastIndex);
 
@@ -29,10 +40,17 @@ internal sealed class RaftLog
 
     public long Applied { get; private set; }
 
-    /// <summary>The term of entry <paramref name="index"/>; 0 for index 0 or beyond the log.</summary>
-    public long Term(long index) => index >= 1 && index <= LastIndex ? _entries[(int)index - 1].Term : 0;
+    /// <summary>The term of entry <paramref name="index"/>; 0 for index 0, beyond the log, or compacted away.</summary>
+    public long Term(long index) =>
+        index == SnapshotIndex ? SnapshotTerm
+        : index > SnapshotIndex && index <= LastIndex ? _entries[(int)(index - FirstIndex)].Term
+        : 0;
 
-    public bool MatchTerm(long index, long term) => index == 0 ? term == 0 : index <= LastIndex && Term(index) == term;
+    /// <summary>True when entry <paramref name="index"/> was compacted into the snapshot (its term is unknown, but it matches).</summary>
+    public bool IsCompacted(long index) => index < SnapshotIndex;
+
+    public bool MatchTerm(long index, long term) =>
+        index == 0 ? term == 0 : index >= SnapshotIndex && index <= LastIndex && Term(index) == term;
 
     /// <summary>True when a log ending at (lastIndex, lastTerm) is at least as up to date as this one (§5.4.1).</summary>
     public bool IsUpToDate(long lastIndex, long lastTerm) => lastTerm > LastTerm || (lastTerm == LastTerm && lastIndex >= LastIndex);
@@ -45,12 +63,18 @@ internal sealed class RaftLog
 
     /// <summary>
     /// Merges entries received after (prevIndex): existing entries that agree are kept; from the first conflict on,
-    /// the log is replaced (§5.3). Returns the index of the last new entry.
+    /// the log is replaced (§5.3). Entries the snapshot covers are committed and skipped. Returns the index of the
+    /// last new entry.
     /// </summary>
     public long MergeAfter(long prevIndex, LogEntry[] entries)
     {
         foreach (var entry in entries)
         {
+            if (entry.Index <= SnapshotIndex)
+            {
+                continue;
+            }
+
             if (entry.Index <= LastIndex)
             {
                 if (Term(entry.Index) == entry.Term)
@@ -59,7 +83,8 @@ internal sealed class RaftLog
                 }
 
                 Debug.Assert(entry.Index > Committed, "a committed entry is never replaced");
-                _entries.RemoveRange((int)entry.Index - 1, (int)(LastIndex - entry.Index + 1));
+                var from = (int)(entry.Index - FirstIndex);
+                _entries.RemoveRange(from, _entries.Count - from);
                 Stabled = Math.Min(Stabled, entry.Index - 1);
             }
 
@@ -69,15 +94,17 @@ internal sealed class RaftLog
         return prevIndex + entries.Length;
     }
 
+    /// <summary>Entries from <paramref name="from"/> (after the snapshot), at most <paramref name="max"/>.</summary>
     public LogEntry[] Slice(long from, int max)
     {
+        Debug.Assert(from > SnapshotIndex, "compacted entries are sent as a snapshot");
         if (from > LastIndex)
         {
             return [];
         }
 
         var count = (int)Math.Min(max, LastIndex - from + 1);
-        return _entries.GetRange((int)from - 1, count).ToArray();
+        return _entries.GetRange((int)(from - FirstIndex), count).ToArray();
     }
 
     public void CommitTo(long index)
@@ -90,13 +117,13 @@ internal sealed class RaftLog
     }
 
     /// <summary>Entries not yet persisted.</summary>
-    public List<LogEntry> Unstable() => _entries.GetRange((int)Stabled, (int)(LastIndex - Stabled));
+    public List<LogEntry> Unstable() => _entries.GetRange((int)(Stabled - SnapshotIndex), (int)(LastIndex - Stabled));
 
     /// <summary>Committed, persisted entries not yet handed out.</summary>
     public List<LogEntry> NextToApply()
     {
         var to = Math.Min(Committed, Stabled);
-        return to <= Applied ? [] : _entries.GetRange((int)Applied, (int)(to - Applied));
+        return to <= Applied ? [] : _entries.GetRange((int)(Applied - SnapshotIndex), (int)(to - Applied));
     }
 
     /// <summary>Marks entries up to (index, term) persisted, unless the log changed there since the Ready.</summary>
@@ -109,4 +136,29 @@ internal sealed class RaftLog
     }
 
     public void AppliedTo(long index) => Applied = Math.Max(Applied, index);
+
+    /// <summary>Drops entries up to <paramref name="index"/> (applied, and captured in a snapshot by the host).</summary>
+    public void CompactTo(long index)
+    {
+        Debug.Assert(index <= Applied, "only applied entries are compacted");
+        if (index <= SnapshotIndex)
+        {
+            return;
+        }
+
+        SnapshotTerm = Term(index);
+        _entries.RemoveRange(0, (int)(index - SnapshotIndex));
+        SnapshotIndex = index;
+    }
+
+    /// <summary>Replaces the whole log with a snapshot received from the leader (the host restores its state from it).</summary>
+    public void RestoreSnapshot(long index, long term)
+    {
+        _entries.Clear();
+        SnapshotIndex = index;
+        SnapshotTerm = term;
+        Committed = index;
+        Stabled = index;
+        Applied = index;
+    }
 }

@@ -36,11 +36,18 @@ internal sealed class RaftNode
     private int _heartbeatElapsed;
     private int _randomizedElectionTimeout;
 
-    /// <summary>Restarts a node from what it persisted (an empty state for a new node).</summary>
-    public RaftNode(RaftConfig config, HardState state, IEnumerable<LogEntry> entries)
+    /// <summary>The host's latest snapshot (covering 1..Log.SnapshotIndex), sent to followers that need compacted entries.</summary>
+    private byte[]? _snapshot;
+
+    /// <summary>A snapshot received from the leader and not yet handed to the host.</summary>
+    private (long Index, long Term, byte[] Data)? _pendingSnapshot;
+
+    /// <summary>Restarts a node from what it persisted (an empty state for a new node), after its snapshot if it has one.</summary>
+    public RaftNode(RaftConfig config, HardState state, IEnumerable<LogEntry> entries, (long Index, long Term, byte[] Data)? snapshot = null)
     {
         _config = config;
-        Log = new RaftLog(entries, state.Commit);
+        Log = new RaftLog(entries, state.Commit, snapshot?.Index ?? 0, snapshot?.Term ?? 0);
+        _snapshot = snapshot?.Data;
         Term = state.Term;
         Vote = state.Vote;
         _persistedHardState = state;
@@ -167,6 +174,21 @@ internal sealed class RaftNode
     }
 
     /// <summary>
+    /// Drops log entries up to <paramref name="index"/> (applied by the host), which the host captured in
+    /// <paramref name="snapshot"/>: followers that need them get the snapshot instead.
+    /// </summary>
+    public void Compact(long index, byte[] snapshot)
+    {
+        if (index <= Log.SnapshotIndex || index > Log.Applied)
+        {
+            return;
+        }
+
+        Log.CompactTo(index);
+        _snapshot = snapshot;
+    }
+
+    /// <summary>
     /// Hands leadership to <paramref name="target"/> (thesis §3.10): stop taking proposals, bring the target's log up
     /// to date, then tell it to campaign at once. Abandoned after an election timeout. Only a leader can transfer.
     /// </summary>
@@ -249,12 +271,12 @@ internal sealed class RaftNode
             var keepTerm = m.Type == MessageType.PreVote || (m.Type == MessageType.PreVoteResponse && !m.Reject);
             if (!keepTerm)
             {
-                BecomeFollower(m.Term, m.Type == MessageType.Append ? m.From : 0);
+                BecomeFollower(m.Term, m.Type is MessageType.Append or MessageType.Snapshot ? m.From : 0);
             }
         }
         else if (m.Term < Term)
         {
-            if (m.Type == MessageType.Append)
+            if (m.Type is MessageType.Append or MessageType.Snapshot)
             {
                 // Tell a stale leader about the newer term so that it steps down.
                 Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Reject = true, RejectHint = Log.LastIndex });
@@ -274,6 +296,7 @@ internal sealed class RaftNode
                 HandleVoteRequest(m);
                 return;
             case MessageType.Append:
+            case MessageType.Snapshot:
                 if (Role != RaftRole.Leader)
                 {
                     if (Role != RaftRole.Follower)
@@ -283,7 +306,14 @@ internal sealed class RaftNode
 
                     Leader = m.From;
                     _electionElapsed = 0;
-                    HandleAppend(m);
+                    if (m.Type == MessageType.Append)
+                    {
+                        HandleAppend(m);
+                    }
+                    else
+                    {
+                        HandleSnapshot(m);
+                    }
                 }
 
                 return;
@@ -308,7 +338,7 @@ internal sealed class RaftNode
 
     /// <summary>True when there is something for the host to do.</summary>
     public bool HasReady() =>
-        _broadcastPending || _outbox.Count > 0 || _readStates.Count > 0 || CurrentHardState() != _persistedHardState || Log.Stabled < Log.LastIndex || Math.Min(Log.Committed, Log.Stabled) > Log.Applied;
+        _broadcastPending || _pendingSnapshot is not null || _outbox.Count > 0 || _readStates.Count > 0 || CurrentHardState() != _persistedHardState || Log.Stabled < Log.LastIndex || Math.Min(Log.Committed, Log.Stabled) > Log.Applied;
 
     /// <summary>Takes what the host must persist, send and apply.</summary>
     public Ready Ready()
@@ -330,7 +360,9 @@ internal sealed class RaftNode
             Messages = [.. _outbox],
             CommittedEntries = Log.NextToApply(),
             ReadStates = [.. _readStates],
+            Snapshot = _pendingSnapshot,
         };
+        _pendingSnapshot = null;
         _outbox.Clear();
         _readStates.Clear();
         return ready;
@@ -339,6 +371,11 @@ internal sealed class RaftNode
     /// <summary>Acknowledges that the host persisted, sent and applied a <see cref="Ready"/>.</summary>
     public void Advance(Ready ready)
     {
+        if (ready.Snapshot is { } snapshot)
+        {
+            Log.AppliedTo(snapshot.Index);
+        }
+
         if (ready.HardState is { } hardState)
         {
             _persistedHardState = hardState;
@@ -466,6 +503,29 @@ internal sealed class RaftNode
         Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = last, Context = m.Context });
     }
 
+    private void HandleSnapshot(RaftMessage m)
+    {
+        if (m.Index <= Log.Committed)
+        {
+            Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = Log.Committed });
+            return;
+        }
+
+        if (Log.MatchTerm(m.Index, m.LogTerm))
+        {
+            // The log already holds the snapshot's last entry: everything up to it is committed, keep the rest.
+            Log.CommitTo(m.Index);
+        }
+        else
+        {
+            Log.RestoreSnapshot(m.Index, m.LogTerm);
+            _snapshot = m.Snapshot;
+            _pendingSnapshot = (m.Index, m.LogTerm, m.Snapshot ?? []);
+        }
+
+        Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = m.Index });
+    }
+
     private void HandleAppendResponse(RaftMessage m)
     {
         if (!_progress.TryGetValue(m.From, out var progress))
@@ -526,6 +586,15 @@ internal sealed class RaftNode
             return;
         }
 
+        if (progress.Next <= Log.SnapshotIndex)
+        {
+            // The entries the follower needs are compacted: send the snapshot, and wait for its answer in probe state.
+            progress.BecomeProbe(progress.Next);
+            progress.ProbeSent = true;
+            Send(new RaftMessage { Type = MessageType.Snapshot, From = Id, To = to, Term = Term, Index = Log.SnapshotIndex, LogTerm = Log.SnapshotTerm, Snapshot = _snapshot });
+            return;
+        }
+
         var prev = progress.Next - 1;
         var entries = Log.Slice(progress.Next, _config.MaxEntriesPerMessage);
         Send(new RaftMessage
@@ -566,6 +635,8 @@ internal sealed class RaftNode
             return;
         }
 
+        // (A match below the snapshot has no known term: the follower rejects, and the probe that follows sends it
+        // the snapshot.)
         Send(new RaftMessage
         {
             Type = MessageType.Append, From = Id, To = to, Term = Term, Index = progress.Match, LogTerm = Log.Term(progress.Match),

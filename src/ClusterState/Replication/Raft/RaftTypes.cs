@@ -35,6 +35,9 @@ internal enum MessageType
 
     /// <summary>Leadership transfer: the leader tells an up-to-date follower to campaign now (thesis §3.10).</summary>
     TimeoutNow,
+
+    /// <summary>The leader's snapshot for a follower that needs compacted entries: covers 1..Index (term LogTerm), in Snapshot.</summary>
+    Snapshot,
 }
 
 /// <summary>One entry of the replicated log.</summary>
@@ -64,6 +67,9 @@ internal sealed record RaftMessage
     public long LogTerm { get; init; }
 
     public LogEntry[] Entries { get; init; } = [];
+
+    /// <summary>Snapshot messages: the state machine's snapshot, as the host made it.</summary>
+    public byte[]? Snapshot { get; init; }
 
     /// <summary>Append: the leader's commit index.</summary>
     public long Commit { get; init; }
@@ -96,6 +102,9 @@ internal sealed class Ready
 
     /// <summary>Entries committed by the cluster and persisted here, to apply in order.</summary>
     public required IReadOnlyList<LogEntry> CommittedEntries { get; init; }
+
+    /// <summary>A snapshot received from the leader, covering 1..Index: restore the state machine from it before applying <see cref="CommittedEntries"/>.</summary>
+    public (long Index, long Term, byte[] Data)? Snapshot { get; init; }
 
     /// <summary>Answered read requests: once this node has applied up to Index, a read is linearizable.</summary>
     public IReadOnlyList<(ulong Context, long Index)> ReadStates { get; init; } = [];
