@@ -27,6 +27,12 @@ public sealed class RaftOptions
     /// </summary>
     public bool ForwardWritesToLeader { get; init; } = true;
 
+    /// <summary>
+    /// The peer snapshots its state and drops its Raft log up to the snapshot every this many applied entries;
+    /// followers that fall further behind catch up from the leader's snapshot. Default: 10,000.
+    /// </summary>
+    public int SnapshotEntries { get; init; } = 10_000;
+
     /// <summary>How long a write waits to be committed before it fails with <see cref="StoreUnavailableException"/>. Default: 10 s.</summary>
     public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -40,5 +46,6 @@ public sealed class RaftOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TickInterval, TimeSpan.Zero, nameof(TickInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(ElectionTicks, 2, nameof(ElectionTicks));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEntries, 1, nameof(SnapshotEntries));
     }
 }

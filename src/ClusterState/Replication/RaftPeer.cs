@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using ClusterState.Persistence;
 using ClusterState.Replication.Raft;
 using ClusterState.Storage;
 
@@ -208,6 +209,11 @@ internal sealed class RaftPeer : IDisposable
                 _options.Network.Send(message);
             }
 
+            if (ready.Snapshot is { } snapshot)
+            {
+                InstallSnapshot(snapshot.Data);
+            }
+
             foreach (var entry in ready.CommittedEntries)
             {
                 Apply(entry);
@@ -235,6 +241,38 @@ internal sealed class RaftPeer : IDisposable
         }
 
         Volatile.Write(ref _leader, _node.Leader);
+        CompactLogIfDue();
+    }
+
+    /// <summary>Entries in this peer's Raft log (bounded by snapshots).</summary>
+    public long LogEntries => Volatile.Read(ref _logEntries);
+
+    private long _logEntries;
+
+    /// <summary>
+    /// Snapshots the state (every object at the current revision, which reflects every applied entry) and drops
+    /// the Raft log up to the applied index. Runs on the loop, which owns the state: no compaction can race it.
+    /// </summary>
+    private void CompactLogIfDue()
+    {
+        var log = _node.Log;
+        if (log.Applied - log.SnapshotIndex >= _options.SnapshotEntries)
+        {
+            var revision = _state.Revision;
+            using var buffer = new MemoryStream();
+            SnapshotFile.WriteAsync(buffer, revision, _state.CaptureAt(revision), DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
+            _node.Compact(log.Applied, buffer.ToArray());
+        }
+
+        Volatile.Write(ref _logEntries, log.LastIndex - log.SnapshotIndex);
+    }
+
+    /// <summary>Catches the state up from the leader's snapshot (a follower that fell behind the leader's log).</summary>
+    private void InstallSnapshot(byte[] data)
+    {
+        var objects = new List<Model.ClusterObject>();
+        var info = SnapshotFile.Read(data, "raft snapshot", objects);
+        _state.InstallSnapshot(info.Revision, objects);
     }
 
     private void Apply(LogEntry entry)

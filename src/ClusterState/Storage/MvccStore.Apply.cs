@@ -153,6 +153,57 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>
+    /// Brings a store that is behind up to a snapshot taken at <paramref name="revision"/> (a Raft follower catching
+    /// up from its leader's snapshot): objects that changed get their snapshot version, objects that are gone get a
+    /// tombstone at the revision, and history below it is compacted away (watches there must re-list). Reads at the
+    /// old revisions stay correct until then: every new version is newer than anything they can see. The caller
+    /// owns the state's mutations.
+    /// </summary>
+    public void InstallSnapshot(long revision, IReadOnlyList<ClusterObject> objects)
+    {
+        if (revision <= _applied)
+        {
+            return;
+        }
+
+        var wanted = new HashSet<(ResourceKind, ObjectName)>();
+        foreach (var obj in objects)
+        {
+            var name = new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name);
+            wanted.Add((obj.Kind, name));
+            var history = Table(obj.Kind).GetOrAddLocked(name);
+            var head = history.Head;
+            if (head?.Value is { } current && current.Metadata.ResourceVersion == obj.Metadata.ResourceVersion)
+            {
+                continue;
+            }
+
+            if (head is not null && head.ModRevision >= obj.Metadata.ResourceVersion)
+            {
+                throw new CorruptDataException("snapshot", 0, $"{obj.Kind} {name} is at resourceVersion {obj.Metadata.ResourceVersion}, older than the local version {head.ModRevision}");
+            }
+
+            history.AppendLocked(new StoredVersion(obj.Metadata.ResourceVersion, obj));
+        }
+
+        foreach (var kind in ResourceKinds.All)
+        {
+            foreach (var history in Table(kind).AllLocked())
+            {
+                if (history.Head?.Value is not null && !wanted.Contains((kind, history.Name)))
+                {
+                    history.AppendLocked(new StoredVersion(revision, null));
+                }
+            }
+        }
+
+        Volatile.Write(ref _compactedRevision, revision);
+        Log.RebaseLocked(revision + 1);
+        _applied = revision;
+        Publish(revision);
+    }
+
+    /// <summary>
     /// Every object at <paramref name="revision"/> (published and retained), in kind, namespace and name order.
     /// Lock-free: writes continue meanwhile. The caller keeps compaction from passing the revision.
     /// </summary>

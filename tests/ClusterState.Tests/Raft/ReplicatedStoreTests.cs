@@ -163,6 +163,53 @@ public sealed class ReplicatedStoreTests
     }
 
     [Test]
+    public async Task A_follower_far_behind_catches_up_from_the_leader_s_snapshot_and_logs_stay_bounded()
+    {
+        var network = new InMemoryRaftNetwork();
+        ulong[] voters = [1, 2, 3];
+        var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
+        {
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(10), SnapshotEntries = 20 },
+        })).ToArray();
+        try
+        {
+            var leader = await Leader(peers);
+            var lagging = peers.First(p => p != leader);
+            await leader.Services.CreateAsync(Objects.Service("gone", clusterIP: "10.96.1.1"));
+            await WaitForRevision(lagging, 1);
+            var watch = lagging.Services.WatchAsync(new WatchOptions { StartRevision = 2 });
+
+            network.Isolate(lagging.RaftPeer!.Id);
+            var svc = await leader.Services.CreateAsync(Objects.Service());
+            for (var i = 0; i < 100; i++)
+            {
+                svc = await leader.Services.UpdateAsync(svc);
+            }
+
+            await leader.Services.DeleteAsync("default", "gone");
+            network.Heal();
+            await WaitForRevision(lagging, leader.Revision);
+
+            Assert.That(lagging.Services.List().Items, Is.EqualTo(leader.Services.List().Items));
+            Assert.That(lagging.Services.Get("default", "gone"), Is.Null, "deleted while it was away");
+            Assert.That(lagging.CompactedRevision, Is.GreaterThan(1), "it skipped history: restored from a snapshot");
+            var error = Assert.ThrowsAsync<RevisionCompactedException>(async () => await watch.TakeAsync(1));
+            Assert.That(error!.RequestedRevision, Is.EqualTo(2));
+            Assert.That(peers.Select(p => p.RaftPeer!.LogEntries), Is.All.LessThan(40), "logs are trimmed by snapshots");
+
+            var next = await lagging.Services.UpdateAsync(lagging.Services.Get("default", "web")!);
+            Assert.That(next.Metadata.Version, Is.EqualTo(102));
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                peer.Dispose();
+            }
+        }
+    }
+
+    [Test]
     public async Task When_the_leader_is_cut_off_the_others_elect_a_new_one_and_the_old_one_catches_up()
     {
         var old = await Leader();
