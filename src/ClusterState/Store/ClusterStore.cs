@@ -63,26 +63,16 @@ public sealed class ClusterStore : IClusterStore
         State = new MvccStore();
         Hub = new WatchHub(State, _time, _options.WatchProgressInterval);
         State.Committed = Hub.OnCommitted;
-        if (_options.DataDirectory is { } path)
+        try
         {
-            _directory = DataDirectory.Open(path);
-            try
-            {
-                _commitPath = Recovery.Open(_directory, State, _options, _time, Logger);
-            }
-            catch
-            {
-                _directory.Dispose();
-                throw;
-            }
+            _commitPath = OpenCommitPath(out _directory);
         }
-        else if (_options.Raft is { } raft)
+        catch
         {
-            _commitPath = new ReplicatedCommitPath(new RaftPeer(raft, State, new CompactionPolicy(_options.HistoryRetention, Logger), _time));
-        }
-        else
-        {
-            _commitPath = new LocalCommitPath(State, new CompactionPolicy(_options.HistoryRetention, Logger));
+            // Nothing is left holding the directory's lock or the hub's timer when opening fails.
+            _directory?.Dispose();
+            Hub.Dispose();
+            throw;
         }
 
         _metrics = new ClusterStoreMetrics(meterFactory, State, Hub);
@@ -93,6 +83,22 @@ public sealed class ClusterStore : IClusterStore
         _networkPolicies = new(this);
         _networkConfigs = new(this);
         Log.StoreCreated(Logger, _options.HistoryRetention);
+    }
+
+    /// <summary>Chooses the commit path the options ask for: durable (recovering the directory), Raft, or in memory.</summary>
+    private ICommitPath OpenCommitPath(out DataDirectory? directory)
+    {
+        directory = null;
+        var compaction = new CompactionPolicy(_options.HistoryRetention, Logger);
+        if (_options.DataDirectory is { } path)
+        {
+            directory = DataDirectory.Open(path);
+            return Recovery.Open(directory, State, _options, _time, Logger);
+        }
+
+        return _options.Raft is { } raft
+            ? new ReplicatedCommitPath(new RaftPeer(raft, State, compaction, _time))
+            : new LocalCommitPath(State, compaction);
     }
 
     /// <inheritdoc />
