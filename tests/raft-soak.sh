@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RAFT_SEEDS="${1:-20000}"
 dotnet test tests/ClusterState.Tests -c Release --filter "FullyQualifiedName~RaftSimulationTests" --logger "console;verbosity=normal" 2>&1 \
-  | grep -E "seeds of|seed [0-9]+:|Passed!|Failed!"
+  | grep -E "seeds of|seed [0-9]+:|Passed!|Failed!| error "

@@ -33,6 +33,9 @@ public sealed class RaftOptions
     /// </summary>
     public int SnapshotEntries { get; init; } = 10_000;
 
+    /// <summary>The most snapshot bytes per message: a larger snapshot goes to a lagging follower in chunks. Default: 1 MiB.</summary>
+    public int MaxSnapshotChunkBytes { get; init; } = 1 << 20;
+
     /// <summary>How long a write waits to be committed before it fails with <see cref="StoreUnavailableException"/>. Default: 10 s.</summary>
     public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -47,5 +50,6 @@ public sealed class RaftOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TickInterval, TimeSpan.Zero, nameof(TickInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(ElectionTicks, 2, nameof(ElectionTicks));
         ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEntries, 1, nameof(SnapshotEntries));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSnapshotChunkBytes, 1, nameof(MaxSnapshotChunkBytes));
     }
 }

@@ -43,7 +43,7 @@ internal sealed class RaftPeer : IDisposable
         _state = state;
         _compaction = compaction;
         _node = new RaftNode(
-            new RaftConfig { Id = options.NodeId, Voters = options.Voters, ElectionTicks = options.ElectionTicks, Random = new Random() },
+            new RaftConfig { Id = options.NodeId, Voters = options.Voters, ElectionTicks = options.ElectionTicks, MaxSnapshotChunkBytes = options.MaxSnapshotChunkBytes, Random = new Random() },
             default,
             []);
         options.Network.Register(options.NodeId, m => _inputs.Writer.TryWrite(m));

@@ -365,7 +365,7 @@ internal sealed class RaftSimulation
         public List<LogEntry> Applied { get; } = [];
 
         public RaftNode NewRaft() => new(
-            new RaftConfig { Id = Id, Voters = _voters, Random = new Random(HashCode.Combine(_seed, Id, Persisted.Count)) },
+            new RaftConfig { Id = Id, Voters = _voters, Random = new Random(HashCode.Combine(_seed, Id, Persisted.Count)), MaxSnapshotChunkBytes = 3 },
             HardState,
             [.. Persisted],
             Snapshot);

@@ -169,7 +169,7 @@ public sealed class ReplicatedStoreTests
         ulong[] voters = [1, 2, 3];
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {
-            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(10), SnapshotEntries = 20 },
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(10), SnapshotEntries = 20, MaxSnapshotChunkBytes = 256 },
         })).ToArray();
         try
         {

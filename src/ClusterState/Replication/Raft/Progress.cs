@@ -27,6 +27,12 @@ internal sealed class Progress
     /// <summary><see cref="Match"/> at the previous heartbeat round.</summary>
     public long MatchAtLastRound { get; set; }
 
+    /// <summary>Snapshot bytes the follower has acknowledged, for the snapshot at <see cref="SnapshotIndex"/>.</summary>
+    public long SnapshotOffset { get; set; }
+
+    /// <summary>The index of the snapshot being sent (0: none).</summary>
+    public long SnapshotIndex { get; set; }
+
     /// <summary>Heard from since the last check-quorum round.</summary>
     public bool RecentActive { get; set; }
 

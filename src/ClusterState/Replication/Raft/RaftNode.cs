@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 
 namespace ClusterState.Replication.Raft;
@@ -38,6 +39,10 @@ internal sealed class RaftNode
 
     /// <summary>The host's latest snapshot (covering 1..Log.SnapshotIndex), sent to followers that need compacted entries.</summary>
     private byte[]? _snapshot;
+
+    /// <summary>Follower: the chunks of an incoming snapshot received so far (for the snapshot at <see cref="_incomingIndex"/>).</summary>
+    private ArrayBufferWriter<byte>? _incoming;
+    private long _incomingIndex;
 
     /// <summary>A snapshot received from the leader and not yet handed to the host.</summary>
     private (long Index, long Term, byte[] Data)? _pendingSnapshot;
@@ -324,6 +329,16 @@ internal sealed class RaftNode
                 }
 
                 return;
+            case MessageType.SnapshotResponse:
+                if (Role == RaftRole.Leader && _progress.TryGetValue(m.From, out var sending) && sending.SnapshotIndex == m.Index)
+                {
+                    sending.RecentActive = true;
+                    sending.SnapshotOffset = m.ChunkOffset;
+                    sending.ProbeSent = false;
+                    SendAppend(m.From);
+                }
+
+                return;
             case MessageType.TimeoutNow when Role == RaftRole.Follower:
                 // Told by the leader to take over: campaign at once, without pre-vote, past the voters' lease.
                 BecomeCandidate();
@@ -507,9 +522,36 @@ internal sealed class RaftNode
     {
         if (m.Index <= Log.Committed)
         {
+            _incoming = null;
             Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = Log.Committed });
             return;
         }
+
+        // Gather the chunks in order; a chunk out of place (lost, repeated or reordered) is answered with the offset
+        // this node needs next, and the leader resumes from there.
+        if (m.ChunkOffset == 0)
+        {
+            _incoming = new ArrayBufferWriter<byte>();
+            _incomingIndex = m.Index;
+        }
+
+        if (_incoming is null || _incomingIndex != m.Index || m.ChunkOffset != _incoming.WrittenCount)
+        {
+            var next = _incoming is not null && _incomingIndex == m.Index ? _incoming.WrittenCount : 0;
+            Send(new RaftMessage { Type = MessageType.SnapshotResponse, From = Id, To = m.From, Term = Term, Index = m.Index, ChunkOffset = next });
+            return;
+        }
+
+        _incoming.Write(m.Snapshot ?? []);
+        if (!m.Done)
+        {
+            Send(new RaftMessage { Type = MessageType.SnapshotResponse, From = Id, To = m.From, Term = Term, Index = m.Index, ChunkOffset = _incoming.WrittenCount });
+            return;
+        }
+
+        var data = _incoming.WrittenSpan.ToArray();
+        _incoming = null;
+        m = m with { Snapshot = data };
 
         if (Log.MatchTerm(m.Index, m.LogTerm))
         {
@@ -588,10 +630,24 @@ internal sealed class RaftNode
 
         if (progress.Next <= Log.SnapshotIndex)
         {
-            // The entries the follower needs are compacted: send the snapshot, and wait for its answer in probe state.
+            // The entries the follower needs are compacted: send the snapshot, a chunk at a time, each waiting for its
+            // answer in probe state.
+            var snapshot = _snapshot ?? [];
+            if (progress.SnapshotIndex != Log.SnapshotIndex)
+            {
+                progress.SnapshotIndex = Log.SnapshotIndex;
+                progress.SnapshotOffset = 0;
+            }
+
+            var offset = Math.Min(progress.SnapshotOffset, snapshot.Length);
+            var length = (int)Math.Min(_config.MaxSnapshotChunkBytes, snapshot.Length - offset);
             progress.BecomeProbe(progress.Next);
             progress.ProbeSent = true;
-            Send(new RaftMessage { Type = MessageType.Snapshot, From = Id, To = to, Term = Term, Index = Log.SnapshotIndex, LogTerm = Log.SnapshotTerm, Snapshot = _snapshot });
+            Send(new RaftMessage
+            {
+                Type = MessageType.Snapshot, From = Id, To = to, Term = Term, Index = Log.SnapshotIndex, LogTerm = Log.SnapshotTerm,
+                Snapshot = snapshot.AsSpan((int)offset, length).ToArray(), ChunkOffset = offset, Done = offset + length >= snapshot.Length,
+            });
             return;
         }
 

@@ -36,8 +36,14 @@ internal enum MessageType
     /// <summary>Leadership transfer: the leader tells an up-to-date follower to campaign now (thesis §3.10).</summary>
     TimeoutNow,
 
-    /// <summary>The leader's snapshot for a follower that needs compacted entries: covers 1..Index (term LogTerm), in Snapshot.</summary>
+    /// <summary>
+    /// A chunk of the leader's snapshot for a follower that needs compacted entries: the snapshot covers 1..Index
+    /// (term LogTerm); Snapshot holds its bytes from ChunkOffset; Done marks the last chunk.
+    /// </summary>
     Snapshot,
+
+    /// <summary>A follower's answer to a snapshot chunk that is not the last: ChunkOffset is the next byte it needs.</summary>
+    SnapshotResponse,
 }
 
 /// <summary>One entry of the replicated log.</summary>
@@ -68,8 +74,14 @@ internal sealed record RaftMessage
 
     public LogEntry[] Entries { get; init; } = [];
 
-    /// <summary>Snapshot messages: the state machine's snapshot, as the host made it.</summary>
+    /// <summary>Snapshot messages: a chunk of the state machine's snapshot, as the host made it.</summary>
     public byte[]? Snapshot { get; init; }
+
+    /// <summary>Snapshot messages: where the chunk starts. SnapshotResponse: the next byte needed.</summary>
+    public long ChunkOffset { get; init; }
+
+    /// <summary>Snapshot messages: the chunk is the last one.</summary>
+    public bool Done { get; init; }
 
     /// <summary>Append: the leader's commit index.</summary>
     public long Commit { get; init; }
@@ -130,6 +142,9 @@ internal sealed class RaftConfig
 
     /// <summary>Append messages in flight to one follower before the leader waits for acknowledgements.</summary>
     public int MaxInflight { get; init; } = 64;
+
+    /// <summary>The most snapshot bytes per message; larger snapshots go in chunks, one at a time.</summary>
+    public int MaxSnapshotChunkBytes { get; init; } = 1 << 20;
 
     /// <summary>Entries per append message.</summary>
     public int MaxEntriesPerMessage { get; init; } = 256;
