@@ -19,7 +19,7 @@ public sealed class ReplicatedStoreTests
             Raft = new RaftOptions
             {
                 NodeId = id, Voters = voters, Network = _network,
-                TickInterval = TimeSpan.FromMilliseconds(10), CommitTimeout = TimeSpan.FromSeconds(2),
+                TickInterval = TimeSpan.FromMilliseconds(20), CommitTimeout = TimeSpan.FromSeconds(2),
             },
         }))];
     }
@@ -98,7 +98,19 @@ public sealed class ReplicatedStoreTests
         Assert.ThrowsAsync<AlreadyExistsException>(async () => await follower.Services.CreateAsync(Objects.Service()));
         var conflict = Assert.ThrowsAsync<ConflictException>(async () => await follower.Services.UpdateAsync(created with { Metadata = created.Metadata with { ResourceVersion = 99 } }));
         Assert.That(conflict!.ActualResourceVersion, Is.EqualTo(created.Metadata.ResourceVersion));
-        Assert.That(_peers.Select(p => p.Revision), Is.All.EqualTo(created.Metadata.ResourceVersion));
+        foreach (var peer in _peers)
+        {
+            await WaitForRevision(peer, created.Metadata.ResourceVersion);
+        }
+
+        // The failed writes used no revision anywhere (a peer applies every entry in order, so a later write would
+        // already show).
+        await leader.NetworkPolicies.CreateAsync(Objects.Policy());
+        foreach (var peer in _peers)
+        {
+            await WaitForRevision(peer, created.Metadata.ResourceVersion + 1);
+            Assert.That(peer.Revision, Is.EqualTo(created.Metadata.ResourceVersion + 1));
+        }
     }
 
     [Test]
@@ -141,7 +153,7 @@ public sealed class ReplicatedStoreTests
         ulong[] voters = [1, 2, 3];
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {
-            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(10), ForwardWritesToLeader = false },
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(20), ForwardWritesToLeader = false },
         })).ToArray();
         try
         {
@@ -169,7 +181,7 @@ public sealed class ReplicatedStoreTests
         ulong[] voters = [1, 2, 3];
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {
-            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(10), SnapshotEntries = 20, MaxSnapshotChunkBytes = 256 },
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(20), SnapshotEntries = 20, MaxSnapshotChunkBytes = 256 },
         })).ToArray();
         try
         {
