@@ -119,25 +119,60 @@ internal sealed class RaftPeer : IDisposable
         _options.Network.Unregister(Id);
         _inputs.Writer.TryComplete();
         _loop.Wait(TimeSpan.FromSeconds(10));
-        foreach (var (done, _) in _waiting.Values)
-        {
-            done.TrySetException(new StoreUnavailableException("The store has been disposed."));
-        }
     }
 
     private async Task RunAsync()
     {
-        while (await _inputs.Reader.WaitToReadAsync().ConfigureAwait(false))
+        Exception? failure = null;
+        try
         {
-            // Take everything queued before pumping once: proposals that arrive together share one round of
-            // appends and one apply pass.
-            for (var taken = 0; taken < MaxInputsPerRound && _inputs.Reader.TryRead(out var input); taken++)
+            while (await _inputs.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                Handle(input);
-            }
+                // Take everything queued before pumping once: proposals that arrive together share one round of
+                // appends and one apply pass.
+                for (var taken = 0; taken < MaxInputsPerRound && _inputs.Reader.TryRead(out var input); taken++)
+                {
+                    Handle(input);
+                }
 
-            Pump();
+                Pump();
+            }
         }
+        catch (Exception ex)
+        {
+            // The loop owns the node and the state; without it the peer can do nothing more.
+            failure = ex;
+            _inputs.Writer.TryComplete(ex);
+        }
+        finally
+        {
+            // Whatever ended the loop (disposal or a fault), nobody is left waiting on it.
+            FailPending(failure);
+        }
+    }
+
+    /// <summary>Fails every write and read still waiting on the loop; called by the loop as it ends.</summary>
+    private void FailPending(Exception? failure)
+    {
+        var message = failure is null ? "The store has been disposed." : $"The Raft peer stopped ({failure.Message}).";
+        foreach (var (done, _) in _waiting.Values)
+        {
+            done.TrySetException(new StoreUnavailableException(message, failure));
+        }
+
+        foreach (var (done, _) in _reads.Values)
+        {
+            done.TrySetException(new StoreUnavailableException(message, failure));
+        }
+
+        foreach (var (_, done) in _readsApplying)
+        {
+            done.TrySetException(new StoreUnavailableException(message, failure));
+        }
+
+        _waiting.Clear();
+        _reads.Clear();
+        _readsApplying.Clear();
     }
 
     private void Handle(object input)

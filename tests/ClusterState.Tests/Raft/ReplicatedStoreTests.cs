@@ -222,6 +222,20 @@ public sealed class ReplicatedStoreTests
     }
 
     [Test]
+    public async Task Disposing_a_peer_fails_its_pending_reads_and_writes_instead_of_leaving_them_waiting()
+    {
+        var leader = await Leader();
+        var follower = _peers.First(p => p != leader);
+        _network.Isolate(follower.RaftPeer!.Id);
+        var read = follower.SyncAsync();
+        var write = follower.Services.CreateAsync(Objects.Service()).AsTask();
+        await Task.Delay(50);
+        follower.Dispose();
+        Assert.ThrowsAsync<StoreUnavailableException>(async () => await read.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.ThrowsAsync<StoreUnavailableException>(async () => await write.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
     public async Task When_the_leader_is_cut_off_the_others_elect_a_new_one_and_the_old_one_catches_up()
     {
         var old = await Leader();
