@@ -7,7 +7,7 @@ namespace ClusterState.Persistence;
 /// <summary>Opens a durable store: replays the log into an empty state and returns the commit path that continues it.</summary>
 internal static class Recovery
 {
-    public static DurableCommitPath Open(DataDirectory directory, MvccStore state, ClusterStoreOptions options, TimeProvider time, ILogger logger)
+    public static DurableCommitPath Open(DataDirectory directory, MvccStore state, ClusterStoreOptions options, CompactionPolicy compaction, TimeProvider time, ILogger logger)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var snapshotRevision = LoadNewestSnapshot(directory, state);
@@ -33,7 +33,7 @@ internal static class Recovery
         {
             LastSnapshotRevision = snapshotRevision,
         };
-        return new DurableCommitPath(state, wal, snapshotter, new CompactionPolicy(options.HistoryRetention, logger));
+        return new DurableCommitPath(state, wal, snapshotter, compaction);
     }
 
     /// <summary>Loads the newest snapshot, if any, and returns its revision (0 when none).</summary>

@@ -63,16 +63,7 @@ internal sealed class Snapshotter(MvccStore state, DataDirectory directory, Time
     /// <summary>Takes a snapshot now and returns its revision.</summary>
     public async Task<long> TakeAsync(CancellationToken cancellationToken)
     {
-        var revision = state.Pin();
-        List<Model.ClusterObject> objects;
-        try
-        {
-            objects = state.CaptureAt(revision);
-        }
-        finally
-        {
-            state.Unpin(revision);
-        }
+        var (revision, objects) = state.CaptureCurrent();
 
         var final = Path.Combine(directory.SnapshotPath, SnapshotName(revision));
         var temporary = final + ".tmp";

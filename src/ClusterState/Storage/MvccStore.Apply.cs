@@ -204,6 +204,23 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>
+    /// Every object at the current revision, and that revision, read without locks while writes continue: the
+    /// revision is pinned against compaction for the duration of the read.
+    /// </summary>
+    public (long Revision, List<ClusterObject> Objects) CaptureCurrent()
+    {
+        var revision = Pin();
+        try
+        {
+            return (revision, CaptureAt(revision));
+        }
+        finally
+        {
+            Unpin(revision);
+        }
+    }
+
+    /// <summary>
     /// Every object at <paramref name="revision"/> (published and retained), in kind, namespace and name order.
     /// Lock-free: writes continue meanwhile. The caller keeps compaction from passing the revision.
     /// </summary>

@@ -93,7 +93,7 @@ public sealed class ClusterStore : IClusterStore
         if (_options.DataDirectory is { } path)
         {
             directory = DataDirectory.Open(path);
-            return Recovery.Open(directory, State, _options, _time, Logger);
+            return Recovery.Open(directory, State, _options, compaction, _time, Logger);
         }
 
         return _options.Raft is { } raft
@@ -182,17 +182,7 @@ public sealed class ClusterStore : IClusterStore
     public async Task<SnapshotInfo> SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var revision = State.Pin();
-        List<ClusterObject> objects;
-        try
-        {
-            objects = State.CaptureAt(revision);
-        }
-        finally
-        {
-            State.Unpin(revision);
-        }
-
+        var (revision, objects) = State.CaptureCurrent();
         return await SnapshotFile.WriteAsync(destination, revision, objects, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
