@@ -17,6 +17,9 @@ internal sealed class RaftPeer : IDisposable
     private readonly MvccStore _state;
     private readonly RaftOptions _options;
     private readonly CompactionPolicy _compaction;
+
+    /// <summary>Where the peer persists its log (null: in memory only, lost when the process ends).</summary>
+    private readonly RaftDiskStorage? _storage;
     private readonly Channel<object> _inputs = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Writes proposed here and not yet applied, by sequence, with their deadlines; touched only by the loop.</summary>
@@ -37,15 +40,30 @@ internal sealed class RaftPeer : IDisposable
     private long _sequence;
     private ulong _leader;
 
-    public RaftPeer(RaftOptions options, MvccStore state, CompactionPolicy compaction, TimeProvider time)
+    /// <summary>
+    /// Starts the peer: with <paramref name="storage"/>, from what it persisted (its snapshot restored into
+    /// <paramref name="state"/> and the committed entries after it applied before this returns).
+    /// </summary>
+    public RaftPeer(RaftOptions options, MvccStore state, CompactionPolicy compaction, TimeProvider time, RaftDiskStorage? storage = null)
     {
         _options = options;
         _state = state;
         _compaction = compaction;
+        _storage = storage;
+        var persisted = storage?.Load() ?? new RaftDiskStorage.State(default, [], null);
+        if (persisted.Snapshot is { } snapshot)
+        {
+            InstallSnapshot(snapshot.Data);
+        }
+
         _node = new RaftNode(
             new RaftConfig { Id = options.NodeId, Voters = options.Voters, ElectionTicks = options.ElectionTicks, MaxSnapshotChunkBytes = options.MaxSnapshotChunkBytes, Random = new Random() },
-            default,
-            []);
+            persisted.HardState,
+            persisted.Entries,
+            persisted.Snapshot);
+
+        // Catch the state up with the entries known committed before the restart, before anyone reads it.
+        Pump();
         options.Network.Register(options.NodeId, m => _inputs.Writer.TryWrite(m));
         _loop = Task.Run(RunAsync);
         _ticker = time.CreateTimer(static s => ((RaftPeer)s!)._inputs.Writer.TryWrite(Tick.Instance), this, options.TickInterval, options.TickInterval);
@@ -119,6 +137,7 @@ internal sealed class RaftPeer : IDisposable
         _options.Network.Unregister(Id);
         _inputs.Writer.TryComplete();
         _loop.Wait(TimeSpan.FromSeconds(10));
+        _storage?.Dispose();
     }
 
     private async Task RunAsync()
@@ -237,8 +256,13 @@ internal sealed class RaftPeer : IDisposable
         {
             var ready = _node.Ready();
 
-            // The log lives in memory here: persisting is keeping the node's own copy. A durable log plugs in at
-            // this point and must be written before the messages below are sent.
+            // Persist before sending: a vote or an acknowledgement must survive a crash of this peer.
+            if (ready.Snapshot is { } received)
+            {
+                _storage?.SaveSnapshot(received.Index, received.Term, received.Data, []);
+            }
+
+            _storage?.Save(ready.HardState, ready.Entries);
             foreach (var message in ready.Messages)
             {
                 _options.Network.Send(message);
@@ -296,7 +320,10 @@ internal sealed class RaftPeer : IDisposable
             var revision = _state.Revision;
             using var buffer = new MemoryStream();
             SnapshotFile.WriteAsync(buffer, revision, _state.CaptureAt(revision), DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
-            _node.Compact(log.Applied, buffer.ToArray());
+            var data = buffer.ToArray();
+            var applied = log.Applied;
+            _storage?.SaveSnapshot(applied, log.Term(applied), data, log.Slice(applied + 1, int.MaxValue));
+            _node.Compact(applied, data);
         }
 
         Volatile.Write(ref _logEntries, log.LastIndex - log.SnapshotIndex);

@@ -93,6 +93,20 @@ public sealed class ClusterStore : IClusterStore
         if (_options.DataDirectory is { } path)
         {
             directory = DataDirectory.Open(path);
+            if (_options.Raft is { } durableRaft)
+            {
+                var storage = new RaftDiskStorage(Path.Combine(directory.Root, "raft"), _options.Durability == DurabilityMode.Fsync);
+                try
+                {
+                    return new ReplicatedCommitPath(new RaftPeer(durableRaft, State, compaction, _time, storage));
+                }
+                catch
+                {
+                    storage.Dispose();
+                    throw;
+                }
+            }
+
             return Recovery.Open(directory, State, _options, compaction, _time, Logger);
         }
 
@@ -204,6 +218,7 @@ public sealed class ClusterStore : IClusterStore
     /// </summary>
     /// <exception cref="CorruptDataException">The stream is not a valid snapshot; nothing is created.</exception>
     /// <exception cref="StoreUnavailableException">The directory already holds a store.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> make the store a Raft peer.</exception>
     public static async Task<ClusterStore> RestoreAsync(
         Stream source,
         ClusterStoreOptions? options = null,
@@ -212,6 +227,11 @@ public sealed class ClusterStore : IClusterStore
         IMeterFactory? meterFactory = null,
         CancellationToken cancellationToken = default)
     {
+        if (options?.Raft is not null)
+        {
+            throw new ArgumentException("A snapshot restores into a single-node store; a Raft group is seeded by its peers, not restored into one.", nameof(options));
+        }
+
         var bytes = await ReadAllAsync(source, cancellationToken).ConfigureAwait(false);
         var objects = new List<ClusterObject>();
         var info = SnapshotFile.Read(bytes, Describe(source), objects);

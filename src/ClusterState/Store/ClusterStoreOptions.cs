@@ -41,7 +41,9 @@ public sealed class ClusterStoreOptions
     public string? DataDirectory { get; set; }
 
     /// <summary>
-    /// Makes the store one peer of a Raft group (in memory for now); null (the default) for a single-node store.
+    /// Makes the store one peer of a Raft group; null (the default) for a single-node store. With
+    /// <see cref="DataDirectory"/> the peer keeps its Raft log and snapshots there (honouring
+    /// <see cref="Durability"/>) and restarts from them; without it, the peer lives in memory.
     /// </summary>
     public RaftOptions? Raft { get; set; }
 
@@ -77,10 +79,6 @@ public sealed class ClusterStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(WalSegmentBytes, 4096, nameof(WalSegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEveryRevisions, 1, nameof(SnapshotEveryRevisions));
         Raft?.Validate();
-        if (Raft is not null && DataDirectory is not null)
-        {
-            throw new ArgumentException("A Raft peer keeps its log in memory for now: DataDirectory and Raft cannot be combined yet.", nameof(Raft));
-        }
         if (!Enum.IsDefined(Durability))
         {
             throw new ArgumentOutOfRangeException(nameof(Durability), Durability, "Unknown durability mode.");

@@ -1,0 +1,359 @@
+using System.Buffers.Binary;
+using ClusterState.Persistence;
+using ClusterState.Replication.Raft;
+
+namespace ClusterState.Replication;
+
+/// <summary>
+/// A Raft peer's durable state in <c>&lt;data directory&gt;/raft</c>: the log (<c>*.rlog</c> segments of framed
+/// records: hard state, entries, snapshot markers) and the latest snapshot (<c>*.rsnap</c>). The peer's loop owns
+/// it; everything a <see cref="Ready"/> asks to persist is written (and fsynced, unless durability is off) before
+/// the loop sends the messages that depend on it.
+/// </summary>
+/// <remarks>
+/// Records are <c>[u32 body length][u32 CRC-32C of body][body]</c>. An entries record replaces the log from its first
+/// index on, as <see cref="Ready.Entries"/> do. A snapshot rolls the log over: the snapshot file is written and
+/// synced first, then a new segment starting with the hard state, the snapshot marker and the entries after it;
+/// older segments and snapshots are deleted last, so a crash at any point leaves a readable directory.
+/// </remarks>
+internal sealed class RaftDiskStorage : IDisposable
+{
+    private static ReadOnlySpan<byte> SegmentMagic => "CSRAFT01"u8;
+
+    private static ReadOnlySpan<byte> SnapshotMagic => "CSRSNP01"u8;
+
+    private const byte HardStateRecord = 1;
+    private const byte EntriesRecord = 2;
+    private const byte SnapshotRecord = 3;
+    private const int FrameHeaderBytes = 8;
+    private const int MaxBodyBytes = 1 << 30;
+
+    private readonly string _directory;
+    private readonly bool _fsync;
+    private readonly BinaryEncoder _encoder = new(64 * 1024);
+    private FileStream? _segment;
+    private long _segmentNumber;
+
+    /// <summary>The hard state last persisted: the first record of every new segment.</summary>
+    private HardState _hardState;
+
+    public RaftDiskStorage(string directory, bool fsync)
+    {
+        _directory = directory;
+        _fsync = fsync;
+        Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>What the peer persisted before it stopped: its hard state, log entries after the snapshot, and the snapshot.</summary>
+    internal sealed record State(HardState HardState, List<LogEntry> Entries, (long Index, long Term, byte[] Data)? Snapshot);
+
+    /// <summary>
+    /// Reads everything back and opens the last segment for appending. A record cut short at the end of the last
+    /// segment (a crash mid-write, never acknowledged) is cut off; anything else unreadable is
+    /// <see cref="CorruptDataException"/>.
+    /// </summary>
+    public State Load()
+    {
+        var snapshot = LoadSnapshot();
+        var hardState = default(HardState);
+        var entries = new List<LogEntry>();
+        var snapshotIndex = snapshot?.Index ?? 0;
+        var segments = Segments();
+        string? last = null;
+        long validLength = 0;
+        for (var s = 0; s < segments.Count; s++)
+        {
+            var path = segments[s];
+            var isLast = s == segments.Count - 1;
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length < SegmentMagic.Length || !bytes.AsSpan(0, SegmentMagic.Length).SequenceEqual(SegmentMagic))
+            {
+                if (isLast && SegmentMagic.StartsWith(bytes))
+                {
+                    // Its header was being written when the process died: nothing in it was acknowledged.
+                    File.Delete(path);
+                    break;
+                }
+
+                throw new CorruptDataException(path, 0, "not a ClusterState Raft log segment (bad magic or format version)");
+            }
+
+            var position = SegmentMagic.Length;
+            while (position < bytes.Length)
+            {
+                var remaining = bytes.Length - position;
+                var length = remaining >= FrameHeaderBytes ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(position)) : 0;
+                var torn = remaining < FrameHeaderBytes
+                    || (length == 0 && !bytes.AsSpan(position).ContainsAnyExcept((byte)0))
+                    || (length <= MaxBodyBytes && length > remaining - FrameHeaderBytes);
+                if (torn)
+                {
+                    if (!isLast)
+                    {
+                        throw new CorruptDataException(path, position, "a record is cut short in a segment that is not the last");
+                    }
+
+                    break;
+                }
+
+                if (length == 0 || length > MaxBodyBytes)
+                {
+                    throw new CorruptDataException(path, position, $"a record length of {length} bytes is out of range");
+                }
+
+                var body = bytes.AsSpan(position + FrameHeaderBytes, (int)length);
+                if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(position + 4)))
+                {
+                    throw new CorruptDataException(path, position, "the record's checksum does not match");
+                }
+
+                ReadRecord(new BinaryDecoder(body, path, position + FrameHeaderBytes), ref hardState, entries, ref snapshotIndex);
+                position += FrameHeaderBytes + (int)length;
+            }
+
+            last = path;
+            validLength = position;
+        }
+
+        if (snapshot is { } snap && snapshotIndex > snap.Index)
+        {
+            throw new CorruptDataException(_directory, 0, $"the log refers to a snapshot at index {snapshotIndex}, but the newest snapshot file covers {snap.Index}");
+        }
+
+        if (snapshot is { } newest && snapshotIndex < newest.Index)
+        {
+            // The snapshot was saved but the log not yet rolled over (a crash in between). Entries that disagree
+            // with it at its index belong to a stale history: drop them, as installing the snapshot did.
+            if (entries.Exists(e => e.Index == newest.Index && e.Term != newest.Term))
+            {
+                entries.Clear();
+            }
+
+            snapshotIndex = newest.Index;
+        }
+
+        entries.RemoveAll(e => e.Index <= snapshotIndex);
+        _hardState = hardState;
+        if (last is null)
+        {
+            _segmentNumber = 0;
+            StartSegment(hardState, snapshot is { } s ? (s.Index, s.Term) : null, entries);
+        }
+        else
+        {
+            _segmentNumber = SegmentNumber(last);
+            _segment = new FileStream(last, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            _segment.SetLength(validLength);
+            _segment.Position = validLength;
+        }
+
+        return new State(hardState, entries, snapshot);
+    }
+
+    /// <summary>Appends what a Ready asks to persist (entries replace the log from the first one's index) and syncs.</summary>
+    public void Save(HardState? hardState, IReadOnlyList<LogEntry> entries)
+    {
+        if (hardState is null && entries.Count == 0)
+        {
+            return;
+        }
+
+        _encoder.Clear();
+        if (entries.Count > 0)
+        {
+            WriteEntries(entries);
+        }
+
+        if (hardState is { } state)
+        {
+            WriteHardState(state);
+            _hardState = state;
+        }
+
+        Segment.Write(_encoder.WrittenSpan);
+        Segment.Flush(flushToDisk: _fsync);
+    }
+
+    /// <summary>
+    /// Saves a snapshot covering 1..<paramref name="index"/> and rolls the log over: the new segment holds the hard
+    /// state and <paramref name="entries"/> (those after the snapshot that are already persisted). Older segments
+    /// and snapshots are then deleted.
+    /// </summary>
+    public void SaveSnapshot(long index, long term, ReadOnlySpan<byte> data, IReadOnlyList<LogEntry> entries)
+    {
+        var path = Path.Combine(_directory, $"{index:D20}.rsnap");
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            Span<byte> header = stackalloc byte[8 + 8 + 8 + 4];
+            SnapshotMagic.CopyTo(header);
+            BinaryPrimitives.WriteInt64LittleEndian(header[8..], index);
+            BinaryPrimitives.WriteInt64LittleEndian(header[16..], term);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[24..], Crc32C.Compute(header[..24]));
+            file.Write(header);
+            file.Write(data);
+            file.Flush(flushToDisk: _fsync);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        var oldSegments = Segments();
+        _segment?.Dispose();
+        _segment = null;
+        StartSegment(_hardState, (index, term), entries);
+        foreach (var old in oldSegments)
+        {
+            File.Delete(old);
+        }
+
+        foreach (var old in Directory.EnumerateFiles(_directory, "*.rsnap").Where(p => p != path))
+        {
+            File.Delete(old);
+        }
+    }
+
+    public void Dispose()
+    {
+        _segment?.Dispose();
+        _encoder.Dispose();
+    }
+
+    private FileStream Segment => _segment ?? throw new InvalidOperationException("The Raft storage was not loaded.");
+
+    private void StartSegment(HardState hardState, (long Index, long Term)? snapshot, IReadOnlyList<LogEntry> entries)
+    {
+        _segmentNumber++;
+        var path = Path.Combine(_directory, $"{_segmentNumber:D20}.rlog");
+        _segment = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _encoder.Clear();
+        _encoder.WriteBytes(SegmentMagic);
+        WriteHardState(hardState);
+        if (snapshot is { } s)
+        {
+            Frame(e =>
+            {
+                e.WriteByte(SnapshotRecord);
+                e.WriteVarInt(s.Index);
+                e.WriteVarInt(s.Term);
+            });
+        }
+
+        if (entries.Count > 0)
+        {
+            WriteEntries(entries);
+        }
+
+        _segment.Write(_encoder.WrittenSpan);
+        _segment.Flush(flushToDisk: _fsync);
+    }
+
+    private void WriteHardState(HardState state) => Frame(e =>
+    {
+        e.WriteByte(HardStateRecord);
+        e.WriteVarInt(state.Term);
+        e.WriteVarUInt(state.Vote);
+        e.WriteVarInt(state.Commit);
+    });
+
+    private void WriteEntries(IReadOnlyList<LogEntry> entries) => Frame(e =>
+    {
+        e.WriteByte(EntriesRecord);
+        e.WriteVarUInt((ulong)entries.Count);
+        foreach (var entry in entries)
+        {
+            e.WriteVarInt(entry.Term);
+            e.WriteVarInt(entry.Index);
+            e.WriteVarUInt((ulong)entry.Data.Length);
+            e.WriteBytes(entry.Data);
+        }
+    });
+
+    private void Frame(Action<BinaryEncoder> write)
+    {
+        var start = _encoder.Length;
+        _encoder.Reserve(FrameHeaderBytes);
+        write(_encoder);
+        var bodyLength = _encoder.Length - start - FrameHeaderBytes;
+        _encoder.PatchUInt32(start, (uint)bodyLength);
+        _encoder.PatchUInt32(start + 4, Crc32C.Compute(_encoder.WrittenSpan.Slice(start + FrameHeaderBytes, bodyLength)));
+    }
+
+    private static void ReadRecord(BinaryDecoder d, ref HardState hardState, List<LogEntry> entries, ref long snapshotIndex)
+    {
+        switch (d.ReadByte())
+        {
+            case HardStateRecord:
+                hardState = new HardState(d.ReadVarInt(), d.ReadVarUInt(), d.ReadVarInt());
+                break;
+            case EntriesRecord:
+                var count = d.ReadCount();
+                for (var i = 0; i < count; i++)
+                {
+                    var term = d.ReadVarInt();
+                    var index = d.ReadVarInt();
+                    var data = d.ReadBytes(d.ReadCount()).ToArray();
+                    if (i == 0)
+                    {
+                        // Replaces the log from this index on (a follower's conflicting suffix).
+                        entries.RemoveAll(e => e.Index >= index);
+                    }
+
+                    if (entries.Count > 0 && index != entries[^1].Index + 1)
+                    {
+                        throw d.Corrupt($"entry {index} follows entry {entries[^1].Index}: the log has a gap");
+                    }
+
+                    entries.Add(new LogEntry(term, index, data));
+                }
+
+                break;
+            case SnapshotRecord:
+                var covered = d.ReadVarInt();
+                d.ReadVarInt();
+                snapshotIndex = covered;
+                entries.RemoveAll(e => e.Index <= covered);
+                break;
+            case var type:
+                throw d.Corrupt($"unknown Raft record type {type}");
+        }
+
+        if (!d.AtEnd)
+        {
+            throw d.Corrupt($"{d.Remaining} bytes follow the record");
+        }
+    }
+
+    private (long Index, long Term, byte[] Data)? LoadSnapshot()
+    {
+        foreach (var temporary in Directory.EnumerateFiles(_directory, "*.rsnap.tmp"))
+        {
+            // A snapshot that was being written when the process died; the log still covers it.
+            File.Delete(temporary);
+        }
+
+        var newest = Directory.EnumerateFiles(_directory, "*.rsnap").Order(StringComparer.Ordinal).LastOrDefault();
+        if (newest is null)
+        {
+            return null;
+        }
+
+        var bytes = File.ReadAllBytes(newest);
+        if (bytes.Length < 28 || !bytes.AsSpan(0, 8).SequenceEqual(SnapshotMagic))
+        {
+            throw new CorruptDataException(newest, 0, "not a ClusterState Raft snapshot (bad magic or format version)");
+        }
+
+        if (Crc32C.Compute(bytes.AsSpan(0, 24)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(24)))
+        {
+            throw new CorruptDataException(newest, 0, "the snapshot header's checksum does not match");
+        }
+
+        var index = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
+        var term = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16));
+        return (index, term, bytes[28..]);
+    }
+
+    private List<string> Segments() => [.. Directory.EnumerateFiles(_directory, "*.rlog").Order(StringComparer.Ordinal)];
+
+    private static long SegmentNumber(string path) =>
+        long.TryParse(Path.GetFileNameWithoutExtension(path), out var number) ? number : throw new CorruptDataException(path, 0, "a Raft log segment's name is not its number");
+}
