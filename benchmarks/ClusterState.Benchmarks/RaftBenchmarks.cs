@@ -72,7 +72,7 @@ internal static class RaftGroup
         var voters = Enumerable.Range(1, size).Select(i => (ulong)i).ToArray();
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {
-            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = tick ?? TimeSpan.FromMilliseconds(10) },
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Transport = network, TickInterval = tick ?? TimeSpan.FromMilliseconds(10) },
         })).ToArray();
         return (peers, await LeaderAsync(peers));
     }

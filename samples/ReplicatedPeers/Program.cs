@@ -12,7 +12,7 @@ var network = new InMemoryRaftNetwork();
 ulong[] voters = [1, 2, 3];
 var peers = voters.ToDictionary(id => id, id => new ClusterStore(new ClusterStoreOptions
 {
-    Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(20), CommitTimeout = TimeSpan.FromSeconds(1) },
+    Raft = new RaftOptions { NodeId = id, Voters = voters, Transport = network, TickInterval = TimeSpan.FromMilliseconds(20), CommitTimeout = TimeSpan.FromSeconds(1) },
 }));
 
 async Task<ulong> LeaderAmong(IEnumerable<ulong> ids)

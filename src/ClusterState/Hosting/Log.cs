@@ -25,4 +25,28 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "A background snapshot failed; the log is kept until the next one succeeds")]
     public static partial void SnapshotFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Connected to Raft peer {Peer} at {Address}")]
+    public static partial void TransportConnected(ILogger logger, ulong peer, string address);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "No connection to Raft peer {Peer} at {Address}; retrying in {DelayMs} ms: {Reason}")]
+    public static partial void TransportDisconnected(ILogger logger, ulong peer, string address, double delayMs, string reason);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Raft peer {Peer} connected from {Remote}")]
+    public static partial void TransportPeerConnected(ILogger logger, ulong peer, string remote);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Refused a Raft connection from {Remote} (node {Peer}, cluster '{ClusterId}'): {Reason}")]
+    public static partial void TransportRefused(ILogger logger, string remote, ulong peer, string clusterId, string reason);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Closed a Raft connection from {Remote} that sent a bad frame")]
+    public static partial void TransportBadFrame(ILogger logger, string remote, Exception exception);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Warning, Message = "TLS authentication of a Raft connection from {Remote} failed")]
+    public static partial void TransportTlsFailed(ILogger logger, string remote, Exception exception);
+
+    [LoggerMessage(EventId = 26, Level = LogLevel.Warning, Message = "Accepting a Raft connection failed")]
+    public static partial void TransportAcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Dropped a {Bytes}-byte message to Raft peer {Peer}: over the {Max}-byte frame limit")]
+    public static partial void TransportFrameTooLarge(ILogger logger, ulong peer, int bytes, int max);
 }

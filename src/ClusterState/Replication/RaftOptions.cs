@@ -12,8 +12,8 @@ public sealed class RaftOptions
     /// <summary>Every voting peer's id, this one's included.</summary>
     public required IReadOnlyList<ulong> Voters { get; init; }
 
-    /// <summary>The network the peers talk over.</summary>
-    public required InMemoryRaftNetwork Network { get; init; }
+    /// <summary>How this peer reaches the others: an <see cref="InMemoryRaftNetwork"/> shared by peers in one process, or this process's <see cref="TcpRaftTransport"/>.</summary>
+    public required RaftTransport Transport { get; init; }
 
     /// <summary>The Raft clock's tick. Default: 50 ms.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);

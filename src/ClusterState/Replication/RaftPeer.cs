@@ -64,7 +64,7 @@ internal sealed class RaftPeer : IDisposable
 
         // Catch the state up with the entries known committed before the restart, before anyone reads it.
         Pump();
-        options.Network.Register(options.NodeId, m => _inputs.Writer.TryWrite(m));
+        options.Transport.Register(options.NodeId, m => _inputs.Writer.TryWrite(m));
         _loop = Task.Run(RunAsync);
         _ticker = time.CreateTimer(static s => ((RaftPeer)s!)._inputs.Writer.TryWrite(Tick.Instance), this, options.TickInterval, options.TickInterval);
     }
@@ -134,7 +134,7 @@ internal sealed class RaftPeer : IDisposable
     public void Dispose()
     {
         _ticker.Dispose();
-        _options.Network.Unregister(Id);
+        _options.Transport.Unregister(Id);
         _inputs.Writer.TryComplete();
         _loop.Wait(TimeSpan.FromSeconds(10));
         _storage?.Dispose();
@@ -265,7 +265,7 @@ internal sealed class RaftPeer : IDisposable
             _storage?.Save(ready.HardState, ready.Entries);
             foreach (var message in ready.Messages)
             {
-                _options.Network.Send(message);
+                _options.Transport.Send(message);
             }
 
             if (ready.Snapshot is { } snapshot)

@@ -35,7 +35,7 @@ public sealed class DurableReplicatedStoreTests
         Durability = DurabilityMode.None,
         Raft = new RaftOptions
         {
-            NodeId = Voters[i], Voters = Voters, Network = _network, SnapshotEntries = snapshotEntries,
+            NodeId = Voters[i], Voters = Voters, Transport = _network, SnapshotEntries = snapshotEntries,
             TickInterval = TimeSpan.FromMilliseconds(20), CommitTimeout = TimeSpan.FromSeconds(5),
         },
     });

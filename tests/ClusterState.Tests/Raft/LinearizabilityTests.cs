@@ -33,7 +33,7 @@ public sealed class LinearizabilityTests
         ulong[] voters = [1, 2, 3];
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {
-            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(5), CommitTimeout = TimeSpan.FromMilliseconds(500) },
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Transport = network, TickInterval = TimeSpan.FromMilliseconds(5), CommitTimeout = TimeSpan.FromMilliseconds(500) },
         })).ToArray();
         try
         {

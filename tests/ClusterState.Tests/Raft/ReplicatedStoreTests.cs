@@ -18,7 +18,7 @@ public sealed class ReplicatedStoreTests
         {
             Raft = new RaftOptions
             {
-                NodeId = id, Voters = voters, Network = _network,
+                NodeId = id, Voters = voters, Transport = _network,
                 TickInterval = TimeSpan.FromMilliseconds(20), CommitTimeout = TimeSpan.FromSeconds(2),
             },
         }))];
@@ -153,7 +153,7 @@ public sealed class ReplicatedStoreTests
         ulong[] voters = [1, 2, 3];
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {
-            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(20), ForwardWritesToLeader = false },
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Transport = network, TickInterval = TimeSpan.FromMilliseconds(20), ForwardWritesToLeader = false },
         })).ToArray();
         try
         {
@@ -181,7 +181,7 @@ public sealed class ReplicatedStoreTests
         ulong[] voters = [1, 2, 3];
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {
-            Raft = new RaftOptions { NodeId = id, Voters = voters, Network = network, TickInterval = TimeSpan.FromMilliseconds(20), SnapshotEntries = 20, MaxSnapshotChunkBytes = 256 },
+            Raft = new RaftOptions { NodeId = id, Voters = voters, Transport = network, TickInterval = TimeSpan.FromMilliseconds(20), SnapshotEntries = 20, MaxSnapshotChunkBytes = 256 },
         })).ToArray();
         try
         {
