@@ -34,4 +34,30 @@ public static class ClusterStateServiceCollectionExtensions
         services.TryAddSingleton<IClusterStore>(sp => sp.GetRequiredService<ClusterStore>());
         return services;
     }
+
+    /// <summary>
+    /// Makes the registered store a Raft peer: <paramref name="raft"/> builds its <see cref="RaftOptions"/> from the
+    /// container (take the transport from it, such as the one <see cref="AddRaftTcpTransport"/> registers). Call
+    /// with <see cref="AddClusterState"/>, which registers the store itself.
+    /// </summary>
+    public static IServiceCollection AddClusterStateRaft(this IServiceCollection services, Func<IServiceProvider, RaftOptions> raft)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(raft);
+        services.AddSingleton<IConfigureOptions<ClusterStoreOptions>>(sp => new ConfigureOptions<ClusterStoreOptions>(options => options.Raft = raft(sp)));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers this process's <see cref="TcpRaftTransport"/> as a singleton (listening once first resolved, closed
+    /// with the container), logging through the container's <see cref="ILoggerFactory"/> when there is one.
+    /// </summary>
+    public static IServiceCollection AddRaftTcpTransport(this IServiceCollection services, TcpRaftTransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        services.TryAddSingleton(sp => new TcpRaftTransport(options, sp.GetService<ILogger<TcpRaftTransport>>()));
+        return services;
+    }
 }
