@@ -45,7 +45,7 @@ internal sealed class RaftDiskStorage : IDisposable
     }
 
     /// <summary>What the peer persisted before it stopped: its hard state, log entries after the snapshot, and the snapshot.</summary>
-    internal sealed record State(HardState HardState, List<LogEntry> Entries, (long Index, long Term, byte[] Data)? Snapshot);
+    internal sealed record State(HardState HardState, List<LogEntry> Entries, RaftSnapshot? Snapshot);
 
     /// <summary>
     /// Reads everything back and opens the last segment for appending. A record cut short at the end of the last
@@ -175,23 +175,28 @@ internal sealed class RaftDiskStorage : IDisposable
     }
 
     /// <summary>
-    /// Saves a snapshot covering 1..<paramref name="index"/> and rolls the log over: the new segment holds the hard
+    /// Saves <paramref name="snapshot"/> and rolls the log over: the new segment holds the hard
     /// state and <paramref name="entries"/> (those after the snapshot that are already persisted). Older segments
     /// and snapshots are then deleted.
     /// </summary>
-    public void SaveSnapshot(long index, long term, ReadOnlySpan<byte> data, IReadOnlyList<LogEntry> entries)
+    public void SaveSnapshot(RaftSnapshot snapshot, IReadOnlyList<LogEntry> entries)
     {
+        var (index, term) = (snapshot.Index, snapshot.Term);
         var path = Path.Combine(_directory, $"{index:D20}.rsnap");
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
-            Span<byte> header = stackalloc byte[8 + 8 + 8 + 4];
+            // [magic][i64 index][i64 term][u32 membership length][membership][u32 CRC-32C of all before][data]
+            var membership = snapshot.Membership.Encode();
+            var header = new byte[8 + 8 + 8 + 4 + membership.Length + 4];
             SnapshotMagic.CopyTo(header);
-            BinaryPrimitives.WriteInt64LittleEndian(header[8..], index);
-            BinaryPrimitives.WriteInt64LittleEndian(header[16..], term);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[24..], Crc32C.Compute(header[..24]));
+            BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), index);
+            BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), term);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(24), membership.Length);
+            membership.CopyTo(header.AsSpan(28));
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(header.Length - 4), Crc32C.Compute(header.AsSpan(0, header.Length - 4)));
             file.Write(header);
-            file.Write(data);
+            file.Write(snapshot.Data);
             file.Flush(flushToDisk: _fsync);
         }
 
@@ -262,6 +267,7 @@ internal sealed class RaftDiskStorage : IDisposable
         {
             e.WriteVarInt(entry.Term);
             e.WriteVarInt(entry.Index);
+            e.WriteByte((byte)entry.Type);
             e.WriteVarUInt((ulong)entry.Data.Length);
             e.WriteBytes(entry.Data);
         }
@@ -290,6 +296,12 @@ internal sealed class RaftDiskStorage : IDisposable
                 {
                     var term = d.ReadVarInt();
                     var index = d.ReadVarInt();
+                    var type = d.ReadByte() switch
+                    {
+                        (byte)EntryType.Normal => EntryType.Normal,
+                        (byte)EntryType.Membership => EntryType.Membership,
+                        var b => throw d.Corrupt($"{b} is not an entry type"),
+                    };
                     var data = d.ReadBytes(d.ReadCount()).ToArray();
                     if (i == 0)
                     {
@@ -302,7 +314,7 @@ internal sealed class RaftDiskStorage : IDisposable
                         throw d.Corrupt($"entry {index} follows entry {entries[^1].Index}: the log has a gap");
                     }
 
-                    entries.Add(new LogEntry(term, index, data));
+                    entries.Add(new LogEntry(term, index, data, type));
                 }
 
                 break;
@@ -322,7 +334,7 @@ internal sealed class RaftDiskStorage : IDisposable
         }
     }
 
-    private (long Index, long Term, byte[] Data)? LoadSnapshot()
+    private RaftSnapshot? LoadSnapshot()
     {
         foreach (var temporary in Directory.EnumerateFiles(_directory, "*.rsnap.tmp"))
         {
@@ -337,19 +349,36 @@ internal sealed class RaftDiskStorage : IDisposable
         }
 
         var bytes = File.ReadAllBytes(newest);
-        if (bytes.Length < 28 || !bytes.AsSpan(0, 8).SequenceEqual(SnapshotMagic))
+        if (bytes.Length < 32 || !bytes.AsSpan(0, 8).SequenceEqual(SnapshotMagic))
         {
             throw new CorruptDataException(newest, 0, "not a ClusterState Raft snapshot (bad magic or format version)");
         }
 
-        if (Crc32C.Compute(bytes.AsSpan(0, 24)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(24)))
+        var membershipLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(24));
+        if (membershipLength < 0 || membershipLength > bytes.Length - 32)
+        {
+            throw new CorruptDataException(newest, 24, $"a membership of {membershipLength} bytes does not fit the file");
+        }
+
+        var headerLength = 28 + membershipLength;
+        if (Crc32C.Compute(bytes.AsSpan(0, headerLength)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(headerLength)))
         {
             throw new CorruptDataException(newest, 0, "the snapshot header's checksum does not match");
         }
 
+        Membership membership;
+        try
+        {
+            membership = Membership.Decode(bytes.AsSpan(28, membershipLength));
+        }
+        catch (FormatException ex)
+        {
+            throw new CorruptDataException(newest, 28, ex.Message, ex);
+        }
+
         var index = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
         var term = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16));
-        return (index, term, bytes[28..]);
+        return new RaftSnapshot(index, term, membership, bytes[(headerLength + 4)..]);
     }
 
     private List<string> Segments() => [.. Directory.EnumerateFiles(_directory, "*.rlog").Order(StringComparer.Ordinal)];

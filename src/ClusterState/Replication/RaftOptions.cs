@@ -9,7 +9,11 @@ public sealed class RaftOptions
     /// <summary>This peer's id (non-zero, unique in the group).</summary>
     public required ulong NodeId { get; init; }
 
-    /// <summary>Every voting peer's id, this one's included.</summary>
+    /// <summary>
+    /// The voters the group starts with, this peer's id included; the same on every founding peer. A peer that
+    /// joins a running group (see <see cref="ClusterStore.AddLearnerAsync"/>) starts with none and learns the
+    /// membership from the leader. Membership changes, once applied, override this.
+    /// </summary>
     public required IReadOnlyList<ulong> Voters { get; init; }
 
     /// <summary>How this peer reaches the others: an <see cref="InMemoryRaftNetwork"/> shared by peers in one process, or this process's <see cref="TcpRaftTransport"/>.</summary>
@@ -42,9 +46,10 @@ public sealed class RaftOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfZero(NodeId, nameof(NodeId));
-        if (!Voters.Contains(NodeId))
+        ArgumentNullException.ThrowIfNull(Voters, nameof(Voters));
+        if (Voters.Count > 0 && !Voters.Contains(NodeId))
         {
-            throw new ArgumentException($"Voters must include this peer's id {NodeId}.", nameof(Voters));
+            throw new ArgumentException($"Voters must include this peer's id {NodeId}, or be empty for a peer joining a running group.", nameof(Voters));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TickInterval, TimeSpan.Zero, nameof(TickInterval));

@@ -64,6 +64,7 @@ internal sealed class RaftPeer : IDisposable
 
         // Catch the state up with the entries known committed before the restart, before anyone reads it.
         Pump();
+        _membership = _node.Membership;
         options.Transport.Register(options.NodeId, m => _inputs.Writer.TryWrite(m));
         _loop = Task.Run(RunAsync);
         _ticker = time.CreateTimer(static s => ((RaftPeer)s!)._inputs.Writer.TryWrite(Tick.Instance), this, options.TickInterval, options.TickInterval);
@@ -122,6 +123,26 @@ internal sealed class RaftPeer : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>The membership in effect on this peer.</summary>
+    public Membership Membership => Volatile.Read(ref _membership);
+
+    private Membership _membership = Membership.Empty;
+
+    /// <summary>
+    /// On the leader: changes the membership as <paramref name="change"/> describes and completes once the final
+    /// (non-joint) membership is committed.
+    /// </summary>
+    public async Task ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(new MembershipRequest(change, done)))
+        {
+            throw new StoreUnavailableException("The store has been disposed.");
+        }
+
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task CompactAsync(long revision)
@@ -189,6 +210,12 @@ internal sealed class RaftPeer : IDisposable
             done.TrySetException(new StoreUnavailableException(message, failure));
         }
 
+        foreach (var (_, done, _) in _membershipWaits)
+        {
+            done.TrySetException(new StoreUnavailableException(message, failure));
+        }
+
+        _membershipWaits.Clear();
         _waiting.Clear();
         _reads.Clear();
         _readsApplying.Clear();
@@ -232,6 +259,9 @@ internal sealed class RaftPeer : IDisposable
                 }
 
                 break;
+            case MembershipRequest request:
+                ProposeMembership(request);
+                break;
             case Transfer transfer:
                 _node.TransferLeadership(transfer.Target);
                 break;
@@ -259,7 +289,7 @@ internal sealed class RaftPeer : IDisposable
             // Persist before sending: a vote or an acknowledgement must survive a crash of this peer.
             if (ready.Snapshot is { } received)
             {
-                _storage?.SaveSnapshot(received.Index, received.Term, received.Data, []);
+                _storage?.SaveSnapshot(received, []);
             }
 
             _storage?.Save(ready.HardState, ready.Entries);
@@ -300,6 +330,26 @@ internal sealed class RaftPeer : IDisposable
         }
 
         Volatile.Write(ref _leader, _node.Leader);
+        var membership = _node.Membership;
+        if (!membership.Equals(_membership))
+        {
+            Volatile.Write(ref _membership, membership);
+        }
+
+        if (_membershipWaits.Count > 0 && _node.MembershipCommitted)
+        {
+            _membershipWaits.RemoveAll(wait =>
+            {
+                if (!membership.Equals(wait.Target))
+                {
+                    return false;
+                }
+
+                wait.Done.TrySetResult();
+                return true;
+            });
+        }
+
         CompactLogIfDue();
     }
 
@@ -322,8 +372,8 @@ internal sealed class RaftPeer : IDisposable
             SnapshotFile.WriteAsync(buffer, revision, _state.CaptureAt(revision), DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
             var data = buffer.ToArray();
             var applied = log.Applied;
-            _storage?.SaveSnapshot(applied, log.Term(applied), data, log.Slice(applied + 1, int.MaxValue));
             _node.Compact(applied, data);
+            _storage?.SaveSnapshot(new RaftSnapshot(applied, log.SnapshotTerm, _node.SnapshotMembership, data), log.Slice(applied + 1, int.MaxValue));
         }
 
         Volatile.Write(ref _logEntries, log.LastIndex - log.SnapshotIndex);
@@ -339,8 +389,9 @@ internal sealed class RaftPeer : IDisposable
 
     private void Apply(LogEntry entry)
     {
-        if (entry.Data.Length == 0)
+        if (entry.Data.Length == 0 || entry.Type != EntryType.Normal)
         {
+            // A leader's no-op, or a membership change (the node applies those itself).
             return;
         }
 
@@ -370,6 +421,69 @@ internal sealed class RaftPeer : IDisposable
                 done.TrySetException(error);
             }
         }
+    }
+
+    /// <summary>Membership changes proposed here, waiting for their final membership to be in effect; touched only by the loop.</summary>
+    private readonly List<(Membership Target, TaskCompletionSource Done, long Deadline)> _membershipWaits = [];
+
+    /// <summary>The share of the leader's log a learner must hold before it can be promoted to voter (etcd's rule).</summary>
+    private const double PromotableShare = 0.9;
+
+    private void ProposeMembership(MembershipRequest request)
+    {
+        var (change, done) = (request.Change, request.Done);
+        if (_node.Role != RaftRole.Leader)
+        {
+            done.TrySetException(new NotLeaderException(Id, _node.Leader));
+            return;
+        }
+
+        var current = _node.Membership;
+        var voters = current.Voters.ToHashSet();
+        var learners = current.Learners.ToHashSet();
+        var node = change.NodeId;
+        switch (change.Kind)
+        {
+            case MembershipChangeKind.AddLearner when voters.Contains(node):
+                done.TrySetException(new InvalidOperationException($"Node {node} is a voter: a voter cannot become a learner."));
+                return;
+            case MembershipChangeKind.AddLearner:
+                learners.Add(node);
+                break;
+            case MembershipChangeKind.AddVoter when learners.Contains(node) && _node.MatchOf(node) < _node.Log.LastIndex * PromotableShare:
+                done.TrySetException(new InvalidOperationException(
+                    $"Learner {node} is not in sync with the leader yet (it holds the log up to {_node.MatchOf(node)} of {_node.Log.LastIndex}); retry once it has caught up."));
+                return;
+            case MembershipChangeKind.AddVoter:
+                learners.Remove(node);
+                voters.Add(node);
+                break;
+            case MembershipChangeKind.Remove when !voters.Contains(node) && !learners.Contains(node):
+                done.TrySetException(new InvalidOperationException($"Node {node} is not a member."));
+                return;
+            case MembershipChangeKind.Remove when voters.Count == 1 && voters.Contains(node):
+                done.TrySetException(new InvalidOperationException($"Node {node} is the last voter."));
+                return;
+            case MembershipChangeKind.Remove:
+                voters.Remove(node);
+                learners.Remove(node);
+                break;
+        }
+
+        var target = new Membership(voters, [], learners);
+        if (target.Equals(current))
+        {
+            done.TrySetResult();
+            return;
+        }
+
+        if (_node.ProposeMembership(voters, learners) == 0)
+        {
+            done.TrySetException(new StoreUnavailableException("Another membership change is in progress (or leadership is moving); retry once it completes."));
+            return;
+        }
+
+        _membershipWaits.Add((target, done, _ticks + CommitTimeoutTicks));
     }
 
     private long CommitTimeoutTicks => Math.Max(1, (long)Math.Ceiling(_options.CommitTimeout / _options.TickInterval));
@@ -406,6 +520,17 @@ internal sealed class RaftPeer : IDisposable
         }
 
         expiredReads?.ForEach(context => _reads.Remove(context));
+
+        _membershipWaits.RemoveAll(wait =>
+        {
+            if (wait.Deadline > _ticks)
+            {
+                return false;
+            }
+
+            wait.Done.TrySetException(new StoreUnavailableException($"The membership change did not complete within {_options.CommitTimeout}; it may still complete later.", new TimeoutException()));
+            return true;
+        });
     }
 
     private sealed class Tick
@@ -420,4 +545,6 @@ internal sealed class RaftPeer : IDisposable
     private sealed record ReadRequest(ulong Context, TaskCompletionSource<long> Done);
 
     private sealed record Transfer(ulong Target);
+
+    private sealed record MembershipRequest(MembershipChange Change, TaskCompletionSource Done);
 }

@@ -157,6 +157,51 @@ public sealed class ClusterStore : IClusterStore
     public Task<bool> TransferLeadershipAsync(ulong targetNodeId, CancellationToken cancellationToken = default) =>
         (RaftPeer ?? throw new InvalidOperationException("Only a Raft peer has a leader to transfer.")).TransferLeadershipAsync(targetNodeId, cancellationToken);
 
+    /// <summary>
+    /// On a Raft peer: the group's membership as this peer has applied it (voters, learners, and the outgoing
+    /// voters while a change is under way). Null on a single-node store.
+    /// </summary>
+    public RaftMembership? Membership => RaftPeer is { } peer ? RaftMembership.From(peer.Membership) : null;
+
+    /// <summary>
+    /// On the leading Raft peer: adds <paramref name="nodeId"/> as a learner, which receives the log (a snapshot
+    /// first when it is far behind) but neither votes nor counts toward a quorum. Start the new peer with empty
+    /// <see cref="RaftOptions.Voters"/> (and, over TCP, make its address known to the others). Completes once the
+    /// change is applied here.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer does not lead; the exception names the leader.</exception>
+    /// <exception cref="InvalidOperationException">The node is a voter, or the store is not a Raft peer.</exception>
+    /// <exception cref="StoreUnavailableException">Another membership change is in progress, or this one did not complete within <see cref="RaftOptions.CommitTimeout"/>.</exception>
+    public Task AddLearnerAsync(ulong nodeId, CancellationToken cancellationToken = default) =>
+        ChangeMembershipAsync(new MembershipChange(MembershipChangeKind.AddLearner, nodeId), cancellationToken);
+
+    /// <summary>
+    /// On the leading Raft peer: makes <paramref name="nodeId"/> a voter — a learner that has caught up (90% of the
+    /// leader's log, as etcd requires) or a new node. The change goes through a joint configuration (the old and
+    /// the new voters' majorities must both agree) and completes once the new configuration is in effect here.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer does not lead; the exception names the leader.</exception>
+    /// <exception cref="InvalidOperationException">The learner has not caught up, or the store is not a Raft peer.</exception>
+    /// <exception cref="StoreUnavailableException">Another membership change is in progress, or this one did not complete within <see cref="RaftOptions.CommitTimeout"/>.</exception>
+    public Task AddVoterAsync(ulong nodeId, CancellationToken cancellationToken = default) =>
+        ChangeMembershipAsync(new MembershipChange(MembershipChangeKind.AddVoter, nodeId), cancellationToken);
+
+    /// <summary>
+    /// On the leading Raft peer: removes the voter or learner <paramref name="nodeId"/> (through a joint
+    /// configuration for a voter). A leader that removes itself steps down once the change is in effect.
+    /// </summary>
+    /// <exception cref="NotLeaderException">This peer does not lead; the exception names the leader.</exception>
+    /// <exception cref="InvalidOperationException">The node is not a member or is the last voter, or the store is not a Raft peer.</exception>
+    /// <exception cref="StoreUnavailableException">Another membership change is in progress, or this one did not complete within <see cref="RaftOptions.CommitTimeout"/>.</exception>
+    public Task RemoveMemberAsync(ulong nodeId, CancellationToken cancellationToken = default) =>
+        ChangeMembershipAsync(new MembershipChange(MembershipChangeKind.Remove, nodeId), cancellationToken);
+
+    private Task ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(change.NodeId, "nodeId");
+        return (RaftPeer ?? throw new InvalidOperationException("Only a Raft peer has a membership to change.")).ChangeMembershipAsync(change, cancellationToken);
+    }
+
     /// <summary>The Raft peer behind a replicated store; null otherwise.</summary>
     internal RaftPeer? RaftPeer => (_commitPath as ReplicatedCommitPath)?.Peer;
 

@@ -86,14 +86,15 @@ public sealed class RaftDiskStorageTests
         {
             storage.Load();
             storage.Save(new HardState(3, 1, 4), [Entry(3, 1), Entry(3, 2), Entry(3, 3), Entry(3, 4), Entry(3, 5)]);
-            storage.SaveSnapshot(3, 3, [9, 9, 9], [Entry(3, 4), Entry(3, 5)]);
+            storage.SaveSnapshot(new RaftSnapshot(3, 3, new Membership([1, 2, 3], [], [4]), [9, 9, 9]), [Entry(3, 4), Entry(3, 5)]);
             storage.Save(null, [Entry(3, 6)]);
         }
 
         Assert.That(Directory.GetFiles(directory.Path, "*.rlog"), Has.Length.EqualTo(1), "older segments are deleted");
         var state = Reload(directory.Path);
         Assert.That(state.Snapshot, Is.Not.Null);
-        Assert.That((state.Snapshot!.Value.Index, state.Snapshot.Value.Term, state.Snapshot.Value.Data), Is.EqualTo((3L, 3L, new byte[] { 9, 9, 9 })));
+        Assert.That((state.Snapshot!.Index, state.Snapshot.Term, state.Snapshot.Data), Is.EqualTo((3L, 3L, new byte[] { 9, 9, 9 })));
+        Assert.That(state.Snapshot.Membership, Is.EqualTo(new Membership([3, 2, 1], [], [4])));
         Assert.That(state.Entries.Select(e => e.Index), Is.EqualTo(new[] { 4L, 5L, 6L }));
         Assert.That(state.HardState, Is.EqualTo(new HardState(3, 1, 4)));
     }
@@ -113,12 +114,12 @@ public sealed class RaftDiskStorageTests
         using (var storage = new RaftDiskStorage(other, fsync: false))
         {
             storage.Load();
-            storage.SaveSnapshot(3, 4, [7], []);
+            storage.SaveSnapshot(new RaftSnapshot(3, 4, Membership.Empty, [7]), []);
         }
 
         File.Move(Directory.GetFiles(other, "*.rsnap").Single(), Path.Combine(directory.Path, Path.GetFileName(Directory.GetFiles(other, "*.rsnap").Single())));
         var state = Reload(directory.Path);
-        Assert.That(state.Snapshot!.Value.Index, Is.EqualTo(3));
+        Assert.That(state.Snapshot!.Index, Is.EqualTo(3));
         Assert.That(state.Entries, Is.Empty);
     }
 }

@@ -21,13 +21,23 @@ internal sealed class RaftSimulation
     private long _order;
     private int _proposals;
 
-    public RaftSimulation(int seed, int size)
+    /// <summary>
+    /// A cluster whose first <paramref name="size"/> nodes are the founding voters; nodes up to
+    /// <paramref name="pool"/> start outside the group and can be added by membership changes.
+    /// </summary>
+    public RaftSimulation(int seed, int size, int? pool = null)
     {
         Seed = seed;
         _random = new Random(seed);
         var voters = Enumerable.Range(1, size).Select(i => (ulong)i).ToArray();
-        _nodes = [.. voters.Select(id => new Node(id, voters, seed))];
+        _nodes = [.. Enumerable.Range(1, pool ?? size).Select(i => new Node((ulong)i, i <= size ? voters : [], seed))];
     }
+
+    /// <summary>The share of ticks at which the leader proposes a random membership change (0: never).</summary>
+    public double MembershipChangeRate { get; set; }
+
+    /// <summary>Membership changes that were applied by their leader.</summary>
+    public int MembershipChangesApplied { get; private set; }
 
     public int Seed { get; }
 
@@ -76,6 +86,11 @@ internal sealed class RaftSimulation
                 ProposeAnywhere();
             }
 
+            if (_random.NextDouble() < MembershipChangeRate)
+            {
+                ChangeMembership();
+            }
+
             Step();
         }
     }
@@ -106,7 +121,9 @@ internal sealed class RaftSimulation
                 Pump(leader);
             }
 
-            if (marker is not null && _nodes.All(n => n.Applied.Any(e => e.Data.AsSpan().SequenceEqual(marker))))
+            // Every member of the leader's configuration (removed nodes are out of the group) applies it.
+            if (marker is not null && leader is not null && !leader.Raft.Membership.IsJoint
+                && _nodes.Where(n => leader.Raft.Membership.Nodes.Contains(n.Id)).All(n => n.Applied.Any(e => e.Data.AsSpan().SequenceEqual(marker))))
             {
                 return;
             }
@@ -115,9 +132,9 @@ internal sealed class RaftSimulation
         throw new SafetyViolation(Seed, $"no progress within {maxTicks} ticks after healing (proposed at {proposed}): {Describe()}");
     }
 
-    /// <summary>True when the leader's log no longer holds the proposal (compacted means committed: not lost).</summary>
+    /// <summary>True when the leader refused the proposal (0: mid-transfer), or its log no longer holds it (compacted means committed: not lost).</summary>
     private static bool Lost(RaftLog log, long index, byte[] data) =>
-        index > log.SnapshotIndex && (index > log.LastIndex || !log.Slice(index, 1)[0].Data.AsSpan().SequenceEqual(data));
+        index == 0 || index > log.SnapshotIndex && (index > log.LastIndex || !log.Slice(index, 1)[0].Data.AsSpan().SequenceEqual(data));
 
     private void Step()
     {
@@ -180,6 +197,10 @@ internal sealed class RaftSimulation
             foreach (var entry in ready.CommittedEntries)
             {
                 Apply(node, entry);
+                if (entry.Type == EntryType.Membership && node.Raft.Role == RaftRole.Leader)
+                {
+                    MembershipChangesApplied++;
+                }
             }
 
             node.Raft.Advance(ready);
@@ -193,7 +214,7 @@ internal sealed class RaftSimulation
             var data = BitConverter.GetBytes(id);
             var term = log.Term(log.Applied);
             node.Raft.Compact(log.Applied, data);
-            node.Snapshot = (log.SnapshotIndex, term, data);
+            node.Snapshot = new RaftSnapshot(log.SnapshotIndex, term, node.Raft.SnapshotMembership, data);
             node.Persisted.RemoveAll(e => e.Index <= log.SnapshotIndex);
         }
     }
@@ -293,6 +314,57 @@ internal sealed class RaftSimulation
         }
     }
 
+    /// <summary>The leader proposes adding, promoting or removing a random node of the pool.</summary>
+    private void ChangeMembership()
+    {
+        var leader = _nodes.FirstOrDefault(n => n.Up && n.Raft.Role == RaftRole.Leader);
+        if (leader is null)
+        {
+            return;
+        }
+
+        var current = leader.Raft.Membership;
+        var voters = current.Voters.ToHashSet();
+        var learners = current.Learners.ToHashSet();
+        var node = _nodes[_random.Next(_nodes.Length)].Id;
+        if (voters.Contains(node))
+        {
+            if (voters.Count == 1)
+            {
+                return;
+            }
+
+            voters.Remove(node);
+        }
+        else if (learners.Remove(node))
+        {
+            if (_random.Next(3) > 0)
+            {
+                voters.Add(node);
+            }
+        }
+        else if (_random.Next(2) == 0)
+        {
+            learners.Add(node);
+        }
+        else
+        {
+            voters.Add(node);
+        }
+
+        if (leader.Raft.ProposeMembership(voters, learners) > 0)
+        {
+            _membershipProposals++;
+        }
+
+        Pump(leader);
+    }
+
+    private int _membershipProposals;
+
+    /// <summary>Membership changes leaders proposed.</summary>
+    public int MembershipProposals => _membershipProposals;
+
     private void ProposeAnywhere()
     {
         var leader = _nodes.FirstOrDefault(n => n.Up && n.Raft.Role == RaftRole.Leader);
@@ -333,14 +405,14 @@ internal sealed class RaftSimulation
 
     private byte[] Data(string text) => System.Text.Encoding.UTF8.GetBytes($"{Seed}:{text}");
 
-    private string Describe() => string.Join("; ", _nodes.Select(n => $"{n.Id}:{(n.Up ? n.Raft.Role.ToString() : "down")} t{n.Raft.Term} last{n.Raft.Log.LastIndex} c{n.Raft.Log.Committed}"));
+    private string Describe() => string.Join("; ", _nodes.Select(n => $"{n.Id}:{(n.Up ? n.Raft.Role.ToString() : "down")} t{n.Raft.Term} last{n.Raft.Log.LastIndex} c{n.Raft.Log.Committed} a{n.Raft.Log.Applied} {n.Raft.Membership}"));
 
     private sealed class Node
     {
-        private readonly ulong[] _voters;
+        private readonly IReadOnlyList<ulong> _voters;
         private readonly int _seed;
 
-        public Node(ulong id, ulong[] voters, int seed)
+        public Node(ulong id, IReadOnlyList<ulong> voters, int seed)
         {
             Id = id;
             _voters = voters;
@@ -359,7 +431,7 @@ internal sealed class RaftSimulation
         public List<LogEntry> Persisted { get; } = [];
 
         /// <summary>The last snapshot this node persisted (taken itself, or received from a leader).</summary>
-        public (long Index, long Term, byte[] Data)? Snapshot { get; set; }
+        public RaftSnapshot? Snapshot { get; set; }
 
         /// <summary>What this incarnation applied (restarted nodes apply again from 1).</summary>
         public List<LogEntry> Applied { get; } = [];

@@ -41,4 +41,27 @@ public sealed class RaftSimulationTests
 
         TestContext.Out.WriteLine($"{last - first + 1} seeds of {size} nodes (compaction every {compactEvery}) ran clean; {committed} entries committed, {installed} snapshots installed");
     }
+
+    [Test]
+    public void Safety_holds_and_the_cluster_recovers_through_membership_changes([Values(3, 5)] int size, [Values(0, 40)] int compactEvery)
+    {
+        var (first, last) = SeedRange();
+        var committed = 0;
+        var changes = 0;
+        var installed = 0;
+        for (var seed = first; seed <= last; seed++)
+        {
+            // Founding voters 1..size, and two more nodes that start outside the group.
+            var simulation = new RaftSimulation(seed, size, pool: size + 2) { CompactEvery = compactEvery, MembershipChangeRate = 0.02 };
+            simulation.RunChaos(ticks: 1500);
+            simulation.CheckProgressAfterHealing();
+            committed += simulation.Committed.Count;
+            changes += simulation.MembershipChangesApplied;
+            installed += simulation.SnapshotsInstalled;
+        }
+
+        Assert.That(committed, Is.GreaterThan((last - first + 1) * 20), "the chaos still let work commit");
+        Assert.That(changes, Is.GreaterThan(last - first + 1), "membership changes went through");
+        TestContext.Out.WriteLine($"{last - first + 1} seeds of {size}+2 nodes with membership changes (compaction every {compactEvery}) ran clean; {committed} entries committed, {changes} membership changes applied, {installed} snapshots installed");
+    }
 }

@@ -109,8 +109,9 @@ public sealed class TcpTransportTests
     [Test]
     public async Task Three_peers_replicate_over_mutually_authenticated_TLS_and_an_unknown_certificate_is_refused()
     {
-        using var trusted = SelfSigned("peers");
-        using var stranger = SelfSigned("stranger");
+        // Owned first, disposed last: after every transport that may still be mid-handshake with them.
+        var trusted = Own(SelfSigned("peers"));
+        var stranger = Own(SelfSigned("stranger"));
         bool Pinned(X509Certificate2 certificate, X509Chain? chain, System.Net.Security.SslPolicyErrors errors) => certificate.Thumbprint == trusted.Thumbprint;
         var tls = new RaftTlsOptions { Certificate = trusted, ValidatePeerCertificate = Pinned, TargetHost = "peers" };
         var ports = Voters.ToDictionary(id => id, _ => FreePort());
@@ -127,6 +128,49 @@ public sealed class TcpTransportTests
         intruder.Send(new RaftMessage { Type = MessageType.Vote, From = 4, To = 1, Term = 1_000 });
         await WaitUntil(() => transports[0].RefusedConnections > 0, "the intruder's connection is refused");
         Assert.That(peers[0].RaftPeer!.Leader, Is.Not.EqualTo(4UL));
+    }
+
+    [Test]
+    public async Task A_peer_made_known_at_run_time_joins_as_a_learner_and_is_promoted()
+    {
+        var ports = Voters.ToDictionary(id => id, _ => FreePort());
+        var transports = Voters.Select(id => Transport(id, ports)).ToArray();
+        var peers = Voters.Select((id, i) => Own(new ClusterStore(new ClusterStoreOptions
+        {
+            Raft = new RaftOptions { NodeId = id, Voters = Voters, Transport = transports[i], TickInterval = TimeSpan.FromMilliseconds(20) },
+        }))).ToArray();
+        var leader = await Leader(peers);
+        await leader.Services.CreateAsync(Objects.Service());
+
+        var allPorts = new Dictionary<ulong, int>(ports) { [4] = FreePort() };
+        var joining = Own(new ClusterStore(new ClusterStoreOptions
+        {
+            Raft = new RaftOptions { NodeId = 4, Voters = [], Transport = Transport(4, allPorts), TickInterval = TimeSpan.FromMilliseconds(20) },
+        }));
+        foreach (var transport in transports)
+        {
+            transport.SetPeer(4, new IPEndPoint(IPAddress.Loopback, allPorts[4]));
+        }
+
+        await leader.AddLearnerAsync(4);
+        await WaitUntil(() => joining.Revision == leader.Revision, "the learner catches up over TCP");
+
+        // The leader promotes it once it has heard that the learner caught up.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await leader.AddVoterAsync(4);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 100)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        Assert.That(joining.Membership!.Voters, Is.EquivalentTo(new ulong[] { 1, 2, 3, 4 }));
+        Assert.That(joining.Services.Get("default", "web"), Is.Not.Null);
     }
 
     [Test]

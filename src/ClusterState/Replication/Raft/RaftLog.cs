@@ -13,11 +13,15 @@ internal sealed class RaftLog
     /// <summary>Entries after the snapshot: entry i is at position i - SnapshotIndex - 1.</summary>
     private readonly List<LogEntry> _entries = [];
 
+    /// <summary>The indexes of the membership entries after the snapshot, ascending.</summary>
+    private readonly List<long> _membershipIndexes = [];
+
     public RaftLog(IEnumerable<LogEntry> persisted, long committed, long snapshotIndex = 0, long snapshotTerm = 0)
     {
         SnapshotIndex = snapshotIndex;
         SnapshotTerm = snapshotTerm;
         _entries.AddRange(persisted.Where(e => e.Index > snapshotIndex));
+        _membershipIndexes.AddRange(_entries.Where(e => e.Type == EntryType.Membership).Select(e => e.Index));
         Stabled = LastIndex;
         Committed = Math.Max(committed, snapshotIndex);
         Applied = snapshotIndex;
@@ -40,6 +44,26 @@ internal sealed class RaftLog
 
     public long Applied { get; private set; }
 
+    /// <summary>The index of the last membership entry after the snapshot (0: none).</summary>
+    public long LastMembershipIndex => _membershipIndexes.Count > 0 ? _membershipIndexes[^1] : 0;
+
+    /// <summary>The index of the last membership entry at or before <paramref name="index"/> after the snapshot (0: none).</summary>
+    public long MembershipIndexAtOrBefore(long index)
+    {
+        for (var i = _membershipIndexes.Count - 1; i >= 0; i--)
+        {
+            if (_membershipIndexes[i] <= index)
+            {
+                return _membershipIndexes[i];
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The entry at <paramref name="index"/> (after the snapshot, within the log).</summary>
+    public LogEntry EntryAt(long index) => _entries[(int)(index - FirstIndex)];
+
     /// <summary>The term of entry <paramref name="index"/>; 0 for index 0, beyond the log, or compacted away.</summary>
     public long Term(long index) =>
         index == SnapshotIndex ? SnapshotTerm
@@ -59,6 +83,10 @@ internal sealed class RaftLog
     {
         Debug.Assert(entry.Index == LastIndex + 1, "appends are contiguous");
         _entries.Add(entry);
+        if (entry.Type == EntryType.Membership)
+        {
+            _membershipIndexes.Add(entry.Index);
+        }
     }
 
     /// <summary>
@@ -85,10 +113,11 @@ internal sealed class RaftLog
                 Debug.Assert(entry.Index > Committed, "a committed entry is never replaced");
                 var from = (int)(entry.Index - FirstIndex);
                 _entries.RemoveRange(from, _entries.Count - from);
+                _membershipIndexes.RemoveAll(i => i >= entry.Index);
                 Stabled = Math.Min(Stabled, entry.Index - 1);
             }
 
-            _entries.Add(entry);
+            Append(entry);
         }
 
         return prevIndex + entries.Length;
@@ -148,6 +177,7 @@ internal sealed class RaftLog
 
         SnapshotTerm = Term(index);
         _entries.RemoveRange(0, (int)(index - SnapshotIndex));
+        _membershipIndexes.RemoveAll(i => i <= index);
         SnapshotIndex = index;
     }
 
@@ -155,6 +185,7 @@ internal sealed class RaftLog
     public void RestoreSnapshot(long index, long term)
     {
         _entries.Clear();
+        _membershipIndexes.Clear();
         SnapshotIndex = index;
         SnapshotTerm = term;
         Committed = index;

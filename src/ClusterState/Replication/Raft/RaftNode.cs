@@ -45,14 +45,25 @@ internal sealed class RaftNode
     private long _incomingIndex;
 
     /// <summary>A snapshot received from the leader and not yet handed to the host.</summary>
-    private (long Index, long Term, byte[] Data)? _pendingSnapshot;
+    private RaftSnapshot? _pendingSnapshot;
 
-    /// <summary>Restarts a node from what it persisted (an empty state for a new node), after its snapshot if it has one.</summary>
-    public RaftNode(RaftConfig config, HardState state, IEnumerable<LogEntry> entries, (long Index, long Term, byte[] Data)? snapshot = null)
+    /// <summary>The membership in effect at the snapshot's index (sent with it), or the founding voters.</summary>
+    private Membership _snapshotMembership;
+
+    /// <summary>The decoded membership of the entry at <see cref="_cachedMembershipIndex"/>.</summary>
+    private Membership? _cachedMembership;
+    private long _cachedMembershipIndex;
+
+    /// <summary>
+    /// Restarts a node from what it persisted (an empty state for a new node), after its snapshot if it has one.
+    /// The membership is the snapshot's, or the configured voters; membership entries change it as they are applied.
+    /// </summary>
+    public RaftNode(RaftConfig config, HardState state, IEnumerable<LogEntry> entries, RaftSnapshot? snapshot = null)
     {
         _config = config;
         Log = new RaftLog(entries, state.Commit, snapshot?.Index ?? 0, snapshot?.Term ?? 0);
         _snapshot = snapshot?.Data;
+        _snapshotMembership = snapshot?.Membership ?? (config.Voters.Contains(config.Id) ? new Membership(config.Voters, [], []) : Membership.Empty);
         Term = state.Term;
         Vote = state.Vote;
         _persistedHardState = state;
@@ -73,7 +84,32 @@ internal sealed class RaftNode
 
     public RaftLog Log { get; }
 
-    private int Quorum => (_config.Voters.Count / 2) + 1;
+    /// <summary>
+    /// The membership in effect: that of the last membership entry in the log, committed or not (thesis §4.1: a
+    /// server uses the latest configuration in its log), else the snapshot's, else the founding voters.
+    /// </summary>
+    public Membership Membership => MembershipAt(Log.LastIndex);
+
+    /// <summary>True when the entry that set <see cref="Membership"/> is committed.</summary>
+    public bool MembershipCommitted => Log.LastMembershipIndex <= Log.Committed;
+
+    /// <summary>The membership in effect at <paramref name="index"/>.</summary>
+    private Membership MembershipAt(long index)
+    {
+        var at = Log.MembershipIndexAtOrBefore(index);
+        if (at == 0)
+        {
+            return _snapshotMembership;
+        }
+
+        if (at != _cachedMembershipIndex || _cachedMembership is null)
+        {
+            _cachedMembership = Membership.Decode(Log.EntryAt(at).Data);
+            _cachedMembershipIndex = at;
+        }
+
+        return _cachedMembership;
+    }
 
     /// <summary>Heartbeat rounds without progress before a pipelined follower is probed again.</summary>
     private int StallRounds => Math.Max(2, _config.ElectionTicks / (2 * _config.HeartbeatTicks));
@@ -84,7 +120,7 @@ internal sealed class RaftNode
         _electionElapsed++;
         if (Role != RaftRole.Leader)
         {
-            if (_electionElapsed >= _randomizedElectionTimeout && _config.Voters.Contains(Id))
+            if (_electionElapsed >= _randomizedElectionTimeout && Promotable())
             {
                 _electionElapsed = 0;
                 Campaign();
@@ -122,13 +158,71 @@ internal sealed class RaftNode
     /// <summary>Appends a command to the log if this node leads; returns its index, or 0 when it does not lead.</summary>
     public long Propose(byte[] data)
     {
-        if (Role != RaftRole.Leader || _transferee != 0)
+        if (Role != RaftRole.Leader || _transferee != 0 || !Membership.IsVoter(Id))
         {
-            // During a transfer the leader takes no new entries: the transferee must catch up and take over.
+            // During a transfer the leader takes no new entries: the transferee must catch up and take over. A leader
+            // removed from the voters takes none either: it only sees its removal committed, then steps down.
             return 0;
         }
 
-        var entry = new LogEntry(Term, Log.LastIndex + 1, data);
+        return Append(data, EntryType.Normal);
+    }
+
+    /// <summary>
+    /// Proposes a change of membership to <paramref name="voters"/> and <paramref name="learners"/> on the leader.
+    /// A change of voters goes through a joint configuration (old and new majorities both needed), left
+    /// automatically once committed; a change of learners alone takes effect directly. A membership takes effect
+    /// as soon as its entry is in a log. Returns the entry's index, or 0 when this node does not lead, the previous
+    /// change is not committed yet, or the change is not allowed (a voter must not become a learner in one step;
+    /// there must be a voter).
+    /// </summary>
+    public long ProposeMembership(IReadOnlyCollection<ulong> voters, IReadOnlyCollection<ulong> learners)
+    {
+        if (Role != RaftRole.Leader || _transferee != 0 || !MembershipCommitted || !Membership.IsVoter(Id) || Membership.IsJoint
+            || voters.Count == 0 || voters.Intersect(learners).Any() || learners.Any(Membership.Voters.Contains))
+        {
+            return 0;
+        }
+
+        var next = voters.ToHashSet().SetEquals(Membership.Voters)
+            ? new Membership(voters, [], learners)
+            : Membership.EnterJoint(voters, learners);
+        if (next.Equals(Membership))
+        {
+            return 0;
+        }
+
+        return AppendMembership(next);
+    }
+
+    /// <summary>Leader: appends a membership entry; it is in effect at once, so replication follows it.</summary>
+    private long AppendMembership(Membership next)
+    {
+        var index = Append(next.Encode(), EntryType.Membership);
+        foreach (var gone in _progress.Keys.Where(id => !next.Nodes.Contains(id) && id != Id).ToList())
+        {
+            _progress.Remove(gone);
+        }
+
+        foreach (var node in next.Nodes.Where(id => !_progress.ContainsKey(id)))
+        {
+            _progress[node] = new Progress { Next = Log.LastIndex, Match = 0, RecentActive = true };
+        }
+
+        if (_transferee != 0 && !next.Voters.Contains(_transferee))
+        {
+            _transferee = 0;
+        }
+
+        return index;
+    }
+
+    /// <summary>The match index the leader knows for <paramref name="node"/> (0 when it does not lead or does not know it).</summary>
+    public long MatchOf(ulong node) => node == Id ? Log.LastIndex : Role == RaftRole.Leader && _progress.TryGetValue(node, out var p) ? p.Match : 0;
+
+    private long Append(byte[] data, EntryType type)
+    {
+        var entry = new LogEntry(Term, Log.LastIndex + 1, data, type);
         Log.Append(entry);
 
         // Batching: proposals made before the host takes the next Ready share its append messages.
@@ -189,9 +283,14 @@ internal sealed class RaftNode
             return;
         }
 
+        var membership = MembershipAt(index);
         Log.CompactTo(index);
         _snapshot = snapshot;
+        _snapshotMembership = membership;
     }
+
+    /// <summary>The membership at the snapshot's index (the host persists it with the snapshot).</summary>
+    public Membership SnapshotMembership => _snapshotMembership;
 
     /// <summary>
     /// Hands leadership to <paramref name="target"/> (thesis §3.10): stop taking proposals, bring the target's log up
@@ -199,7 +298,7 @@ internal sealed class RaftNode
     /// </summary>
     public bool TransferLeadership(ulong target)
     {
-        if (Role != RaftRole.Leader || target == Id || !_config.Voters.Contains(target))
+        if (Role != RaftRole.Leader || target == Id || !Membership.Voters.Contains(target))
         {
             return false;
         }
@@ -339,7 +438,7 @@ internal sealed class RaftNode
                 }
 
                 return;
-            case MessageType.TimeoutNow when Role == RaftRole.Follower:
+            case MessageType.TimeoutNow when Role == RaftRole.Follower && Membership.IsVoter(Id):
                 // Told by the leader to take over: campaign at once, without pre-vote, past the voters' lease.
                 BecomeCandidate();
                 RequestVotes(MessageType.Vote, Term, leaderTransfer: true);
@@ -414,7 +513,22 @@ internal sealed class RaftNode
 
     private HardState CurrentHardState() => new(Term, Vote, Log.Committed);
 
-    private IEnumerable<ulong> Peers() => _config.Voters.Where(v => v != Id);
+    /// <summary>
+    /// Whether this node may campaign: a voter of its latest membership; or a node that membership removes, while
+    /// it does not know the removal committed — its log may hold entries the remaining voters need to elect
+    /// anyone (their joint configuration may still count its vote), so it must be able to lead long enough to
+    /// commit the removal. Learners and nodes that have not joined never campaign.
+    /// </summary>
+    private bool Promotable()
+    {
+        var membership = Membership;
+        return membership.IsVoter(Id) || (!membership.Learners.Contains(Id) && membership.Voters.Count > 0 && !MembershipCommitted);
+    }
+
+    /// <summary>Every other node the leader replicates to: voters (both halves of a joint configuration) and learners.</summary>
+    private IEnumerable<ulong> Peers() => Membership.Nodes.Where(v => v != Id);
+
+    private IEnumerable<ulong> OtherVoters() => Membership.Nodes.Where(v => v != Id && Membership.IsVoter(v));
 
     private void Campaign()
     {
@@ -432,14 +546,14 @@ internal sealed class RaftNode
 
     private void RequestVotes(MessageType type, long term, bool leaderTransfer = false)
     {
-        if (CountVotes(granted: true) >= Quorum)
+        if (Membership.HasQuorum(Granted))
         {
             // A single voter wins at once.
             OnVotesWon(type);
             return;
         }
 
-        foreach (var peer in Peers())
+        foreach (var peer in OtherVoters())
         {
             Send(new RaftMessage { Type = type, From = Id, To = peer, Term = term, Index = Log.LastIndex, LogTerm = Log.LastTerm, LeaderTransfer = leaderTransfer });
         }
@@ -469,11 +583,11 @@ internal sealed class RaftNode
     private void HandleVoteResponse(RaftMessage m)
     {
         _votes.TryAdd(m.From, !m.Reject);
-        if (CountVotes(granted: true) >= Quorum)
+        if (Membership.HasQuorum(Granted))
         {
             OnVotesWon(m.Type == MessageType.PreVoteResponse ? MessageType.PreVote : MessageType.Vote);
         }
-        else if (CountVotes(granted: false) >= Quorum)
+        else if (Membership.QuorumLost(id => _votes.TryGetValue(id, out var granted) && !granted))
         {
             BecomeFollower(Term, 0);
         }
@@ -492,7 +606,7 @@ internal sealed class RaftNode
         }
     }
 
-    private int CountVotes(bool granted) => _votes.Values.Count(v => v == granted);
+    private bool Granted(ulong id) => _votes.TryGetValue(id, out var granted) && granted;
 
     private void HandleAppend(RaftMessage m)
     {
@@ -562,7 +676,8 @@ internal sealed class RaftNode
         {
             Log.RestoreSnapshot(m.Index, m.LogTerm);
             _snapshot = m.Snapshot;
-            _pendingSnapshot = (m.Index, m.LogTerm, m.Snapshot ?? []);
+            _snapshotMembership = m.Membership ?? _snapshotMembership;
+            _pendingSnapshot = new RaftSnapshot(m.Index, m.LogTerm, _snapshotMembership, m.Snapshot ?? []);
         }
 
         Send(new RaftMessage { Type = MessageType.AppendResponse, From = Id, To = m.From, Term = Term, Index = m.Index });
@@ -605,6 +720,11 @@ internal sealed class RaftNode
             }
 
             MaybeCommit();
+            if (Role != RaftRole.Leader || !_progress.ContainsKey(m.From))
+            {
+                // Its own removal committed (it no longer leads), or the follower's (it gets no more entries).
+                return;
+            }
         }
         else if (progress.Probing)
         {
@@ -647,6 +767,7 @@ internal sealed class RaftNode
             {
                 Type = MessageType.Snapshot, From = Id, To = to, Term = Term, Index = Log.SnapshotIndex, LogTerm = Log.SnapshotTerm,
                 Snapshot = snapshot.AsSpan((int)offset, length).ToArray(), ChunkOffset = offset, Done = offset + length >= snapshot.Length,
+                Membership = _snapshotMembership,
             });
             return;
         }
@@ -714,14 +835,30 @@ internal sealed class RaftNode
 
     private void MaybeCommit()
     {
-        var matches = _config.Voters.Select(v => v == Id ? Log.Stabled : _progress[v].Match).OrderDescending().ToArray();
-        var quorumIndex = matches[Quorum - 1];
+        var quorumIndex = Membership.CommittedIndex(v => v == Id ? Log.Stabled : _progress.TryGetValue(v, out var p) ? p.Match : 0);
 
         // Only an entry of the current term commits by counting replicas (§5.4.2); earlier ones commit with it.
         if (quorumIndex > Log.Committed && Log.Term(quorumIndex) == Term)
         {
             Log.CommitTo(quorumIndex);
             BroadcastAppend();
+            if (MembershipCommitted)
+            {
+                if (!Membership.IsVoter(Id))
+                {
+                    // Its removal is committed (and every follower hears so with the appends just sent): the voters
+                    // that remain elect a leader among themselves (thesis §4.2.2).
+                    BecomeFollower(Term, 0);
+                    return;
+                }
+
+                if (Membership.IsJoint)
+                {
+                    // The joint configuration is committed: move on to the new one alone.
+                    AppendMembership(Membership.LeaveJoint());
+                }
+            }
+
             if (_readsBeforeFirstCommit.Count > 0)
             {
                 var waiting = _readsBeforeFirstCommit.ToList();
@@ -736,18 +873,14 @@ internal sealed class RaftNode
 
     private bool QuorumActive()
     {
-        var active = 1;
-        foreach (var (peer, progress) in _progress)
+        var active = _progress.Where(p => p.Key == Id || p.Value.RecentActive).Select(p => p.Key).ToHashSet();
+        active.Add(Id);
+        foreach (var progress in _progress.Values)
         {
-            if (peer != Id && progress.RecentActive)
-            {
-                active++;
-            }
-
             progress.RecentActive = false;
         }
 
-        return active >= Quorum;
+        return Membership.HasQuorum(active.Contains);
     }
 
     /// <summary>
@@ -766,7 +899,7 @@ internal sealed class RaftNode
         var read = new PendingRead(context, from, Log.Committed);
         read.Acks.Add(Id);
         _reads.Add(read);
-        if (_config.Voters.Count == 1)
+        if (Membership.HasQuorum(id => id == Id))
         {
             ConfirmReads(context, Id);
             return;
@@ -793,7 +926,7 @@ internal sealed class RaftNode
         }
 
         _reads[at].Acks.Add(from);
-        if (_reads[at].Acks.Count < Quorum)
+        if (!Membership.HasQuorum(_reads[at].Acks.Contains))
         {
             return;
         }
@@ -856,10 +989,11 @@ internal sealed class RaftNode
         Leader = Id;
         ResetTimers();
         _progress.Clear();
-        foreach (var voter in _config.Voters)
+        foreach (var node in Membership.Nodes)
         {
-            _progress[voter] = new Progress { Next = Log.LastIndex + 1, Match = 0 };
+            _progress[node] = new Progress { Next = Log.LastIndex + 1, Match = 0 };
         }
+
 
         // A no-op of the new term lets earlier entries commit as soon as it does (§5.4.2, §8).
         Log.Append(new LogEntry(Term, Log.LastIndex + 1, []));

@@ -46,11 +46,25 @@ internal enum MessageType
     SnapshotResponse,
 }
 
+/// <summary>What a log entry carries.</summary>
+internal enum EntryType
+{
+    /// <summary>A command for the host's state machine (empty: the no-op a new leader appends).</summary>
+    Normal,
+
+    /// <summary>A new <see cref="Raft.Membership"/> (encoded), in effect once the entry is applied.</summary>
+    Membership,
+}
+
 /// <summary>One entry of the replicated log.</summary>
 /// <param name="Term">The term in which a leader created it.</param>
 /// <param name="Index">Its position, from 1.</param>
 /// <param name="Data">The command; empty for the no-op a new leader appends.</param>
-internal readonly record struct LogEntry(long Term, long Index, byte[] Data);
+/// <param name="Type">A command, or a configuration change.</param>
+internal readonly record struct LogEntry(long Term, long Index, byte[] Data, EntryType Type = EntryType.Normal);
+
+/// <summary>A snapshot of the host's state machine covering the log up to Index, with the membership in effect there.</summary>
+internal sealed record RaftSnapshot(long Index, long Term, Membership Membership, byte[] Data);
 
 /// <summary>What a node must persist before it sends the messages that depend on it.</summary>
 internal readonly record struct HardState(long Term, ulong Vote, long Commit);
@@ -76,6 +90,9 @@ internal sealed record RaftMessage
 
     /// <summary>Snapshot messages: a chunk of the state machine's snapshot, as the host made it.</summary>
     public byte[]? Snapshot { get; init; }
+
+    /// <summary>Snapshot messages: the membership in effect at the snapshot's index.</summary>
+    public Membership? Membership { get; init; }
 
     /// <summary>Snapshot messages: where the chunk starts. SnapshotResponse: the next byte needed.</summary>
     public long ChunkOffset { get; init; }
@@ -116,7 +133,7 @@ internal sealed class Ready
     public required IReadOnlyList<LogEntry> CommittedEntries { get; init; }
 
     /// <summary>A snapshot received from the leader, covering 1..Index: restore the state machine from it before applying <see cref="CommittedEntries"/>.</summary>
-    public (long Index, long Term, byte[] Data)? Snapshot { get; init; }
+    public RaftSnapshot? Snapshot { get; init; }
 
     /// <summary>Answered read requests: once this node has applied up to Index, a read is linearizable.</summary>
     public IReadOnlyList<(ulong Context, long Index)> ReadStates { get; init; } = [];
@@ -127,7 +144,10 @@ internal sealed class RaftConfig
 {
     public required ulong Id { get; init; }
 
-    /// <summary>Every voter's id, this node's included.</summary>
+    /// <summary>
+    /// The voters the group starts with, this node's included. A node joining a running group starts with none
+    /// and learns the membership from the leader (conf change entries and snapshots override this).
+    /// </summary>
     public required IReadOnlyList<ulong> Voters { get; init; }
 
     /// <summary>Ticks without a leader before a follower campaigns; randomized in [ElectionTicks, 2 × ElectionTicks).</summary>

@@ -5,7 +5,7 @@ namespace ClusterState.Replication.Transport;
 
 /// <summary>
 /// The wire form of a <see cref="RaftMessage"/>: <c>[varint type][u64 from][u64 to][varint term, index, log term,
-/// commit, reject hint, chunk offset][u64 context][u8 flags][entries][optional snapshot bytes]</c>. Decoding treats
+/// commit, reject hint, chunk offset][u64 context][u8 flags][entries][optional snapshot bytes][optional membership]</c>. Decoding treats
 /// every byte as untrusted.
 /// </summary>
 internal static class RaftMessageCodec
@@ -14,6 +14,7 @@ internal static class RaftMessageCodec
     private const byte DoneFlag = 2;
     private const byte LeaderTransferFlag = 4;
     private const byte SnapshotFlag = 8;
+    private const byte MembershipFlag = 16;
 
     public static void Write(BinaryEncoder e, RaftMessage m)
     {
@@ -27,12 +28,13 @@ internal static class RaftMessageCodec
         e.WriteVarInt(m.RejectHint);
         e.WriteVarInt(m.ChunkOffset);
         e.WriteUInt64Fixed(m.Context);
-        e.WriteByte((byte)((m.Reject ? RejectFlag : 0) | (m.Done ? DoneFlag : 0) | (m.LeaderTransfer ? LeaderTransferFlag : 0) | (m.Snapshot is null ? 0 : SnapshotFlag)));
+        e.WriteByte((byte)((m.Reject ? RejectFlag : 0) | (m.Done ? DoneFlag : 0) | (m.LeaderTransfer ? LeaderTransferFlag : 0) | (m.Snapshot is null ? 0 : SnapshotFlag) | (m.Membership is null ? 0 : MembershipFlag)));
         e.WriteVarUInt((ulong)m.Entries.Length);
         foreach (var entry in m.Entries)
         {
             e.WriteVarInt(entry.Term);
             e.WriteVarInt(entry.Index);
+            e.WriteByte((byte)entry.Type);
             e.WriteVarUInt((ulong)entry.Data.Length);
             e.WriteBytes(entry.Data);
         }
@@ -41,6 +43,13 @@ internal static class RaftMessageCodec
         {
             e.WriteVarUInt((ulong)snapshot.Length);
             e.WriteBytes(snapshot);
+        }
+
+        if (m.Membership is { } membership)
+        {
+            var bytes = membership.Encode();
+            e.WriteVarUInt((ulong)bytes.Length);
+            e.WriteBytes(bytes);
         }
     }
 
@@ -64,7 +73,7 @@ internal static class RaftMessageCodec
             throw d.Corrupt("a negative term, index or offset");
         }
 
-        if ((flags & ~(RejectFlag | DoneFlag | LeaderTransferFlag | SnapshotFlag)) != 0)
+        if ((flags & ~(RejectFlag | DoneFlag | LeaderTransferFlag | SnapshotFlag | MembershipFlag)) != 0)
         {
             throw d.Corrupt($"unknown flags {flags:x2}");
         }
@@ -74,10 +83,29 @@ internal static class RaftMessageCodec
         {
             var entryTerm = d.ReadVarInt();
             var entryIndex = d.ReadVarInt();
-            entries[i] = new LogEntry(entryTerm, entryIndex, d.ReadBytes(d.ReadCount()).ToArray());
+            var entryType = d.ReadByte() switch
+            {
+                (byte)EntryType.Normal => EntryType.Normal,
+                (byte)EntryType.Membership => EntryType.Membership,
+                var b => throw d.Corrupt($"{b} is not an entry type"),
+            };
+            entries[i] = new LogEntry(entryTerm, entryIndex, d.ReadBytes(d.ReadCount()).ToArray(), entryType);
         }
 
         var snapshot = (flags & SnapshotFlag) != 0 ? d.ReadBytes(d.ReadCount()).ToArray() : null;
+        Membership? membership = null;
+        if ((flags & MembershipFlag) != 0)
+        {
+            var encoded = d.ReadBytes(d.ReadCount());
+            try
+            {
+                membership = Membership.Decode(encoded);
+            }
+            catch (FormatException ex)
+            {
+                throw d.Corrupt(ex.Message, ex);
+            }
+        }
         if (!d.AtEnd)
         {
             throw d.Corrupt($"{d.Remaining} bytes follow the message");
@@ -86,7 +114,7 @@ internal static class RaftMessageCodec
         return new RaftMessage
         {
             Type = type, From = from, To = to, Term = term, Index = index, LogTerm = logTerm, Commit = commit,
-            RejectHint = rejectHint, ChunkOffset = chunkOffset, Context = context, Entries = entries, Snapshot = snapshot,
+            RejectHint = rejectHint, ChunkOffset = chunkOffset, Context = context, Entries = entries, Snapshot = snapshot, Membership = membership,
             Reject = (flags & RejectFlag) != 0, Done = (flags & DoneFlag) != 0, LeaderTransfer = (flags & LeaderTransferFlag) != 0,
         };
     }

@@ -22,7 +22,7 @@ internal sealed class TcpPeerSender
     private readonly EndPoint _address;
     private readonly string _addressText;
     private readonly ILogger _logger;
-    private readonly CancellationToken _stopping;
+    private readonly CancellationTokenSource _stopping;
     private readonly Channel<RaftMessage> _queue;
     private long _dropped;
 
@@ -33,7 +33,7 @@ internal sealed class TcpPeerSender
         _address = address;
         _addressText = address.ToString() ?? "";
         _logger = logger;
-        _stopping = stopping;
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _queue = Channel.CreateBounded<RaftMessage>(
             new BoundedChannelOptions(options.SendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite },
             _ => Interlocked.Increment(ref _dropped));
@@ -46,11 +46,18 @@ internal sealed class TcpPeerSender
 
     public void Enqueue(RaftMessage message) => _queue.Writer.TryWrite(message);
 
+    /// <summary>Stops this sender alone (the peer was removed or got a new address).</summary>
+    public void Stop()
+    {
+        _queue.Writer.TryComplete();
+        _stopping.Cancel();
+    }
+
     private async Task RunAsync()
     {
         var delay = _options.ReconnectDelay;
         using var encoder = new BinaryEncoder(64 * 1024);
-        while (!_stopping.IsCancellationRequested)
+        while (!_stopping.Token.IsCancellationRequested)
         {
             try
             {
@@ -63,7 +70,7 @@ internal sealed class TcpPeerSender
                     await SendAsync(pipe, encoder).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stopping.Token.IsCancellationRequested)
             {
                 return;
             }
@@ -80,7 +87,7 @@ internal sealed class TcpPeerSender
 
             try
             {
-                await Task.Delay(delay, _stopping).ConfigureAwait(false);
+                await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -93,7 +100,7 @@ internal sealed class TcpPeerSender
 
     private async Task<Stream> ConnectAsync(BinaryEncoder encoder)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream stream;
@@ -145,7 +152,7 @@ internal sealed class TcpPeerSender
 
     private async Task SendAsync(PipeWriter pipe, BinaryEncoder encoder)
     {
-        while (await _queue.Reader.WaitToReadAsync(_stopping).ConfigureAwait(false))
+        while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
         {
             while (_queue.Reader.TryRead(out var message))
             {
@@ -171,7 +178,7 @@ internal sealed class TcpPeerSender
 
     private async Task FlushAsync(PipeWriter pipe)
     {
-        var result = await pipe.FlushAsync(_stopping).ConfigureAwait(false);
+        var result = await pipe.FlushAsync(_stopping.Token).ConfigureAwait(false);
         if (result.IsCompleted)
         {
             throw new IOException($"The connection to node {_peer} closed.");

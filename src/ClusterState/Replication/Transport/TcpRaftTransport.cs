@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
@@ -26,7 +27,8 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
     private readonly ILogger _logger;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<ulong, TcpPeerSender> _senders;
+    /// <summary>The peers this transport talks to, by id: their senders (addresses included).</summary>
+    private readonly ConcurrentDictionary<ulong, TcpPeerSender> _senders;
     private readonly Task _acceptLoop;
     private readonly Lock _connectionsLock = new();
     private readonly HashSet<Task> _connections = [];
@@ -44,7 +46,7 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
         _listener = new TcpListener(options.ListenEndpoint);
         _listener.Start();
         LocalEndpoint = (IPEndPoint)_listener.LocalEndpoint;
-        _senders = options.Peers.ToDictionary(p => p.Key, p => new TcpPeerSender(options, p.Key, p.Value, _logger, _stopping.Token));
+        _senders = new(options.Peers.Select(p => KeyValuePair.Create(p.Key, new TcpPeerSender(options, p.Key, p.Value, _logger, _stopping.Token))));
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -58,6 +60,41 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
     public long RefusedConnections => Interlocked.Read(ref _refused);
 
     private long _refused;
+
+    /// <summary>
+    /// Adds a peer (or changes its address), such as one about to be added to the group's membership; connections
+    /// from it are accepted from now on.
+    /// </summary>
+    public void SetPeer(ulong nodeId, EndPoint address)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(nodeId);
+        ArgumentNullException.ThrowIfNull(address);
+        if (nodeId == _options.NodeId)
+        {
+            throw new ArgumentException($"Node {nodeId} is this transport's own node.", nameof(nodeId));
+        }
+
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        var sender = new TcpPeerSender(_options, nodeId, address, _logger, _stopping.Token);
+        if (_senders.TryGetValue(nodeId, out var previous))
+        {
+            _senders[nodeId] = sender;
+            previous.Stop();
+        }
+        else if (!_senders.TryAdd(nodeId, sender))
+        {
+            sender.Stop();
+        }
+    }
+
+    /// <summary>Forgets a peer (one removed from the group): no more messages to it, and its connections are refused.</summary>
+    public void RemovePeer(ulong nodeId)
+    {
+        if (_senders.TryRemove(nodeId, out var sender))
+        {
+            sender.Stop();
+        }
+    }
 
     internal override void Register(ulong nodeId, Action<RaftMessage> deliver)
     {
@@ -199,7 +236,7 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
 
     private RaftWire.HelloStatus Check(RaftWire.Hello hello) =>
         hello.ClusterId != _options.ClusterId ? RaftWire.HelloStatus.WrongCluster
-        : !_options.Peers.ContainsKey(hello.From) ? RaftWire.HelloStatus.UnknownPeer
+        : !_senders.ContainsKey(hello.From) ? RaftWire.HelloStatus.UnknownPeer
         : hello.To != _options.NodeId ? RaftWire.HelloStatus.WrongNode
         : RaftWire.HelloStatus.Accepted;
 
