@@ -40,6 +40,14 @@ public sealed class RaftOptions
     /// <summary>The most snapshot bytes per message: a larger snapshot goes to a lagging follower in chunks. Default: 1 MiB.</summary>
     public int MaxSnapshotChunkBytes { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// False (the default): <see cref="ClusterStore.SyncAsync"/> confirms leadership with a round of heartbeats to
+    /// a quorum (ReadIndex). True: the leader answers from its lease (it steps down within an election timeout of
+    /// losing the majority, and voters refuse other candidates within that timeout), saving the round trip; correct
+    /// only while the peers' clocks run at nearly the same rate (etcd's lease-based reads make the same assumption).
+    /// </summary>
+    public bool LeaseReads { get; init; }
+
     /// <summary>How long a write waits to be committed before it fails with <see cref="StoreUnavailableException"/>. Default: 10 s.</summary>
     public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -57,7 +57,11 @@ internal sealed class RaftPeer : IDisposable
         }
 
         _node = new RaftNode(
-            new RaftConfig { Id = options.NodeId, Voters = options.Voters, ElectionTicks = options.ElectionTicks, MaxSnapshotChunkBytes = options.MaxSnapshotChunkBytes, Random = new Random() },
+            new RaftConfig
+            {
+                Id = options.NodeId, Voters = options.Voters, ElectionTicks = options.ElectionTicks, MaxSnapshotChunkBytes = options.MaxSnapshotChunkBytes,
+                LeaseReads = options.LeaseReads, Random = new Random(),
+            },
             persisted.HardState,
             persisted.Entries,
             persisted.Snapshot);

@@ -27,9 +27,15 @@ public sealed class LinearizabilityTests
     }
 
     [Test]
-    public async Task Client_histories_of_three_peers_under_partitions_are_linearizable()
+    public async Task Client_histories_of_three_peers_under_partitions_are_linearizable([Values(false, true)] bool faultyLinks)
     {
         var network = new InMemoryRaftNetwork();
+        if (faultyLinks)
+        {
+            // Besides the partitions: loss, duplication, and delays that reorder messages on every link.
+            network.Faults = new RaftLinkFaults { DropRate = 0.02, DuplicateRate = 0.05, Delay = TimeSpan.FromMilliseconds(1), Jitter = TimeSpan.FromMilliseconds(3) };
+        }
+
         ulong[] voters = [1, 2, 3];
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {

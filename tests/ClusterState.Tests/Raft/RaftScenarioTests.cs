@@ -187,6 +187,33 @@ public sealed class RaftScenarioTests
     }
 
     [Test]
+    public void With_lease_reads_the_leader_answers_at_once_without_a_heartbeat_round()
+    {
+        var c = new Cluster(3, leaseReads: true);
+        c.TickUntilLeader(1);
+        c.Propose(1, "a");
+        for (var i = 0; i < 3; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        c.Isolate(2);
+        c.Isolate(3);
+        Assert.That(c.RequestRead(1, 7), Is.True);
+        Assert.That(c.ReadStates(1), Is.EqualTo(new[] { (7UL, c[1].Log.Committed) }), "answered from the lease, no follower heard");
+
+        // Once check-quorum notices the lost majority, the leader steps down and answers no more.
+        for (var i = 0; i < 25; i++)
+        {
+            c.Tick(1);
+        }
+
+        Assert.That(c[1].Role, Is.Not.EqualTo(RaftRole.Leader));
+        Assert.That(c.RequestRead(1, 8), Is.False);
+    }
+
+    [Test]
     public void Leadership_transfers_to_an_up_to_date_follower_past_the_lease()
     {
         var c = new Cluster(3);
@@ -253,14 +280,14 @@ public sealed class RaftScenarioTests
         private readonly HashSet<ulong> _isolated = [];
         private readonly Dictionary<ulong, List<(ulong, long)>> _readStates = [];
 
-        public Cluster(int size, int maxEntriesPerMessage = 256, Dictionary<ulong, (HardState State, LogEntry[] Log)>? logs = null)
+        public Cluster(int size, int maxEntriesPerMessage = 256, Dictionary<ulong, (HardState State, LogEntry[] Log)>? logs = null, bool leaseReads = false)
         {
             var voters = Enumerable.Range(1, size).Select(i => (ulong)i).ToArray();
             foreach (var id in voters)
             {
                 var (state, log) = logs?.GetValueOrDefault(id) ?? (default, []);
                 _nodes[id] = new RaftNode(
-                    new RaftConfig { Id = id, Voters = voters, Random = new Random((int)id), MaxEntriesPerMessage = maxEntriesPerMessage },
+                    new RaftConfig { Id = id, Voters = voters, Random = new Random((int)id), MaxEntriesPerMessage = maxEntriesPerMessage, LeaseReads = leaseReads },
                     state,
                     log);
                 _applied[id] = [];

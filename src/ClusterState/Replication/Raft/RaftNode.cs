@@ -896,6 +896,15 @@ internal sealed class RaftNode
             return;
         }
 
+        if (_config.LeaseReads && _config.CheckQuorum)
+        {
+            // Lease-based (etcd's ReadOnlyLeaseBased): check-quorum makes this leader step down within an election
+            // timeout of losing the majority, and voters grant no vote within that timeout of hearing from it, so no
+            // other leader can exist yet — provided the nodes' clocks tick at nearly the same rate.
+            AnswerRead(context, from, Log.Committed);
+            return;
+        }
+
         var read = new PendingRead(context, from, Log.Committed);
         read.Acks.Add(Id);
         _reads.Add(read);
@@ -934,17 +943,22 @@ internal sealed class RaftNode
         // A quorum confirmed leadership after every read up to this one was recorded: answer them all.
         foreach (var read in _reads.Take(at + 1))
         {
-            if (read.From == Id)
-            {
-                _readStates.Add((read.Context, read.Index));
-            }
-            else
-            {
-                Send(new RaftMessage { Type = MessageType.ReadIndexResponse, From = Id, To = read.From, Term = Term, Context = read.Context, Index = read.Index });
-            }
+            AnswerRead(read.Context, read.From, read.Index);
         }
 
         _reads.RemoveRange(0, at + 1);
+    }
+
+    private void AnswerRead(ulong context, ulong from, long index)
+    {
+        if (from == Id)
+        {
+            _readStates.Add((context, index));
+        }
+        else
+        {
+            Send(new RaftMessage { Type = MessageType.ReadIndexResponse, From = Id, To = from, Term = Term, Context = context, Index = index });
+        }
     }
 
     private void BecomeFollower(long term, ulong leader)

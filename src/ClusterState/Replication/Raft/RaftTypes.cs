@@ -160,6 +160,12 @@ internal sealed class RaftConfig
     /// <summary>A leader that has not heard from a quorum for an election timeout steps down.</summary>
     public bool CheckQuorum { get; init; } = true;
 
+    /// <summary>
+    /// Read indexes are answered by the leader at once from its lease (check-quorum), without a heartbeat round.
+    /// Correct only while the nodes' clocks tick at nearly the same rate.
+    /// </summary>
+    public bool LeaseReads { get; init; }
+
     /// <summary>Append messages in flight to one follower before the leader waits for acknowledgements.</summary>
     public int MaxInflight { get; init; } = 64;
 
