@@ -66,12 +66,13 @@ public class RaftBenchmarks
 /// <summary>Starts a Raft group of in-process peers and waits for its leader.</summary>
 internal static class RaftGroup
 {
-    public static async Task<(ClusterStore[] Peers, ClusterStore Leader)> StartAsync(int size, InMemoryRaftNetwork? network = null, TimeSpan? tick = null)
+    public static async Task<(ClusterStore[] Peers, ClusterStore Leader)> StartAsync(int size, InMemoryRaftNetwork? network = null, TimeSpan? tick = null, string? dataDirectory = null)
     {
         network ??= new InMemoryRaftNetwork();
         var voters = Enumerable.Range(1, size).Select(i => (ulong)i).ToArray();
         var peers = voters.Select(id => new ClusterStore(new ClusterStoreOptions
         {
+            DataDirectory = dataDirectory is null ? null : Path.Combine(dataDirectory, $"peer{id}"),
             Raft = new RaftOptions { NodeId = id, Voters = voters, Transport = network, TickInterval = tick ?? TimeSpan.FromMilliseconds(10) },
         })).ToArray();
         return (peers, await LeaderAsync(peers));

@@ -11,6 +11,12 @@ internal static class RaftReport
 {
     public static async Task RunAsync()
     {
+        await ThroughputReportAsync();
+        if (Environment.GetEnvironmentVariable("RAFT_THROUGHPUT_ONLY") == "1")
+        {
+            return;
+        }
+
         var tick = TimeSpan.FromMilliseconds(10);
         var (peers, leader) = await RaftGroup.StartAsync(3, tick: tick);
         var svc = await leader.Services.CreateAsync(Fixtures.Service(0));
@@ -61,5 +67,81 @@ internal static class RaftReport
         failovers.Sort();
         var electionTimeout = tick.TotalMilliseconds * 10;
         Console.WriteLine($"failover (leader cut off -> first write committed by a new leader), 20 runs, election timeout {electionTimeout} ms: median {failovers[failovers.Count / 2]:F0} ms, max {failovers[^1]:F0} ms ({failovers[^1] / electionTimeout:F2} election timeouts)");
+    }
+
+    /// <summary>Committed writes per second from many concurrent writers: single store vs 3 peers, in memory and durable.</summary>
+    private static async Task ThroughputReportAsync()
+    {
+        const int writers = 256;
+        var duration = TimeSpan.FromSeconds(3);
+        if (Environment.GetEnvironmentVariable("RAFT_THROUGHPUT_ONLY") != "1")
+        using (var single = new ClusterStore())
+        {
+            Console.WriteLine($"throughput, single in-memory store, {writers} writers: {await ThroughputAsync(single, writers, duration):N0} writes/s");
+        }
+
+        foreach (var count in Environment.GetEnvironmentVariable("RAFT_WRITERS")?.Split(',').Select(int.Parse) ?? [writers])
+        {
+            var (group, first) = await RaftGroup.StartAsync(3);
+            Console.WriteLine($"throughput, 3 in-process peers (in-memory log), {count} writers: {await ThroughputAsync(first, count, duration):N0} committed writes/s");
+            foreach (var peer in group)
+            {
+                peer.Dispose();
+            }
+        }
+
+        ClusterStore[] peers;
+        ClusterStore leader;
+        if (Environment.GetEnvironmentVariable("RAFT_THROUGHPUT_ONLY") == "1")
+        {
+            return;
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), "clusterstate-raft-bench-" + Environment.ProcessId);
+        try
+        {
+            (peers, leader) = await RaftGroup.StartAsync(3, dataDirectory: root);
+            Console.WriteLine($"throughput, 3 in-process peers (durable log, fsync), {writers} writers: {await ThroughputAsync(leader, writers, duration):N0} committed writes/s");
+            foreach (var peer in peers)
+            {
+                peer.Dispose();
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<double> ThroughputAsync(ClusterStore store, int writers, TimeSpan duration)
+    {
+        var objects = new Service[writers];
+        for (var i = 0; i < writers; i++)
+        {
+            objects[i] = await store.Services.CreateAsync(Fixtures.Service(i));
+        }
+
+        // One second of warm-up (tiered JIT, pools), then the measured run.
+        var done = 0L;
+        var measuring = false;
+        var stopwatch = Stopwatch.StartNew();
+        var warmup = TimeSpan.FromSeconds(1);
+        var measuredFrom = TimeSpan.Zero;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            while (stopwatch.Elapsed < warmup + duration)
+            {
+                await store.Services.UpdateUnconditionallyAsync(objects[w]);
+                if (Volatile.Read(ref measuring))
+                {
+                    Interlocked.Increment(ref done);
+                }
+                else if (stopwatch.Elapsed >= warmup && !Interlocked.Exchange(ref measuring, true))
+                {
+                    measuredFrom = stopwatch.Elapsed;
+                }
+            }
+        })));
+        return done / (stopwatch.Elapsed - measuredFrom).TotalSeconds;
     }
 }

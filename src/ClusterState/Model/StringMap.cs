@@ -52,16 +52,30 @@ public readonly struct StringMap : IReadOnlyDictionary<string, string>, IEquatab
         }
 
         var sorted = pairs.ToArray();
-        foreach (var pair in sorted)
+        var ascending = true;
+        for (var i = 0; i < sorted.Length; i++)
         {
-            ArgumentNullException.ThrowIfNull(pair.Key, nameof(pairs));
-            ArgumentNullException.ThrowIfNull(pair.Value, nameof(pairs));
+            ArgumentNullException.ThrowIfNull(sorted[i].Key, nameof(pairs));
+            ArgumentNullException.ThrowIfNull(sorted[i].Value, nameof(pairs));
+            ascending &= i == 0 || string.CompareOrdinal(sorted[i - 1].Key, sorted[i].Key) < 0;
+        }
+
+        if (ascending)
+        {
+            // Already in order without duplicates (as decoded maps and most literals are): nothing to sort.
+            return new StringMap(sorted);
         }
 
         // A stable sort keeps the given order among equal keys, so the last one given wins below.
-        var keyed = sorted.Select((p, i) => (p, i)).OrderBy(x => x.p.Key, StringComparer.Ordinal).ThenBy(x => x.i).Select(x => x.p).ToArray();
-        var unique = new List<KeyValuePair<string, string>>(keyed.Length);
-        foreach (var pair in keyed)
+        var order = new int[sorted.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => string.CompareOrdinal(sorted[a].Key, sorted[b].Key) is var byKey && byKey != 0 ? byKey : a.CompareTo(b));
+        var unique = new List<KeyValuePair<string, string>>(sorted.Length);
+        foreach (var pair in order.Select(i => sorted[i]))
         {
             if (unique.Count > 0 && string.Equals(unique[^1].Key, pair.Key, StringComparison.Ordinal))
             {
@@ -74,6 +88,20 @@ public readonly struct StringMap : IReadOnlyDictionary<string, string>, IEquatab
         }
 
         return new StringMap([.. unique]);
+    }
+
+    /// <summary>Builds a map that takes ownership of <paramref name="pairs"/> when they are already in order (as decoded maps are).</summary>
+    internal static StringMap FromOwned(KeyValuePair<string, string>[] pairs)
+    {
+        for (var i = 1; i < pairs.Length; i++)
+        {
+            if (string.CompareOrdinal(pairs[i - 1].Key, pairs[i].Key) >= 0)
+            {
+                return Create(pairs);
+            }
+        }
+
+        return new StringMap(pairs);
     }
 
     /// <summary>Builds a map from (key, value) tuples.</summary>

@@ -159,7 +159,9 @@ internal ref struct BinaryDecoder
         where TEnum : struct, Enum
     {
         var raw = ReadInt32();
-        var value = (TEnum)Enum.ToObject(typeof(TEnum), raw);
+        var value = System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>() == sizeof(int)
+            ? System.Runtime.CompilerServices.Unsafe.As<int, TEnum>(ref raw)
+            : (TEnum)Enum.ToObject(typeof(TEnum), raw);
         return Enum.IsDefined(value) ? value : throw Corrupt($"{raw} is not a {typeof(TEnum).Name}");
     }
 

@@ -198,7 +198,7 @@ internal static partial class ObjectCodec
             pairs[i] = new(d.ReadString(), d.ReadString());
         }
 
-        return StringMap.Create(pairs);
+        return StringMap.FromOwned(pairs);
     }
 
     private static void WriteList<T>(BinaryEncoder e, ValueArray<T> items, Action<BinaryEncoder, T> write)
@@ -224,11 +224,14 @@ internal static partial class ObjectCodec
             items[i] = read(ref d);
         }
 
-        return ValueArray.Create<T>(items);
+        return new ValueArray<T>(items);
     }
 
     private static void WriteEnum<TEnum>(BinaryEncoder e, TEnum value)
-        where TEnum : struct, Enum => e.WriteVarInt(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+        where TEnum : struct, Enum => e.WriteVarInt(
+            System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>() == sizeof(int)
+                ? System.Runtime.CompilerServices.Unsafe.As<TEnum, int>(ref value)
+                : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
 
     private static void WriteOptionalEnum<TEnum>(BinaryEncoder e, TEnum? value)
         where TEnum : struct, Enum

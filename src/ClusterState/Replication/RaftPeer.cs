@@ -23,7 +23,7 @@ internal sealed class RaftPeer : IDisposable
     private readonly Channel<object> _inputs = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Writes proposed here and not yet applied, by sequence, with their deadlines; touched only by the loop.</summary>
-    private readonly Dictionary<ulong, (TaskCompletionSource<TxnResult> Done, long Deadline)> _waiting = [];
+    private readonly Dictionary<ulong, (TaskCompletionSource<TxnResult> Done, long Deadline, TxnRequest Request, byte[] Data)> _waiting = [];
 
     /// <summary>Ticks since the peer started: the clock of write deadlines.</summary>
     private long _ticks;
@@ -37,7 +37,11 @@ internal sealed class RaftPeer : IDisposable
 
     private readonly ITimer _ticker;
     private readonly Task _loop;
-    private long _sequence;
+    /// <summary>
+    /// Numbers this peer's proposals; starts at the clock's ticks so that a restarted peer never reuses a sequence of
+    /// its previous life (its old entries may still be applied after it restarts).
+    /// </summary>
+    private long _sequence = DateTime.UtcNow.Ticks;
     private ulong _leader;
 
     /// <summary>
@@ -85,7 +89,7 @@ internal sealed class RaftPeer : IDisposable
     {
         var sequence = (ulong)Interlocked.Increment(ref _sequence);
         var done = new TaskCompletionSource<TxnResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inputs.Writer.TryWrite(new Proposal(sequence, TxnRequestCodec.Encode(Id, sequence, request), done)))
+        if (!_inputs.Writer.TryWrite(new Proposal(sequence, TxnRequestCodec.Encode(Id, sequence, request), request, done)))
         {
             throw new StoreUnavailableException("The store has been disposed and takes no more writes.");
         }
@@ -199,7 +203,7 @@ internal sealed class RaftPeer : IDisposable
     private void FailPending(Exception? failure)
     {
         var message = failure is null ? "The store has been disposed." : $"The Raft peer stopped ({failure.Message}).";
-        foreach (var (done, _) in _waiting.Values)
+        foreach (var (done, _, _, _) in _waiting.Values)
         {
             done.TrySetException(new StoreUnavailableException(message, failure));
         }
@@ -244,7 +248,7 @@ internal sealed class RaftPeer : IDisposable
                 }
                 else if (_node.ProposeOrForward(proposal.Data))
                 {
-                    _waiting[proposal.Sequence] = (proposal.Done, _ticks + CommitTimeoutTicks);
+                    _waiting[proposal.Sequence] = (proposal.Done, _ticks + CommitTimeoutTicks, proposal.Request, proposal.Data);
                 }
                 else
                 {
@@ -399,7 +403,20 @@ internal sealed class RaftPeer : IDisposable
             return;
         }
 
-        var (origin, sequence, request) = TxnRequestCodec.Decode(entry.Data, $"raft entry {entry.Index}");
+        // The peer that proposed the write still holds the request: when the entry's bytes are the ones it
+        // proposed, skip decoding them.
+        var (origin, sequence) = TxnRequestCodec.ReadOrigin(entry.Data, "a raft log entry");
+        TxnRequest request;
+        if (origin == Id && _waiting.TryGetValue(sequence, out var proposed)
+            && (ReferenceEquals(proposed.Data, entry.Data) || proposed.Data.AsSpan().SequenceEqual(entry.Data)))
+        {
+            request = proposed.Request;
+        }
+        else
+        {
+            (_, _, request) = TxnRequestCodec.Decode(entry.Data, "a raft log entry");
+        }
+
         TxnResult? result = null;
         Exception? error = null;
         try
@@ -500,7 +517,7 @@ internal sealed class RaftPeer : IDisposable
     private void ExpireWrites()
     {
         List<ulong>? expired = null;
-        foreach (var (sequence, (done, deadline)) in _waiting)
+        foreach (var (sequence, (done, deadline, _, _)) in _waiting)
         {
             if (deadline <= _ticks)
             {
@@ -542,7 +559,7 @@ internal sealed class RaftPeer : IDisposable
         public static readonly Tick Instance = new();
     }
 
-    private sealed record Proposal(ulong Sequence, byte[] Data, TaskCompletionSource<TxnResult> Done);
+    private sealed record Proposal(ulong Sequence, byte[] Data, TxnRequest Request, TaskCompletionSource<TxnResult> Done);
 
     private sealed record Compaction(long Revision, TaskCompletionSource Done);
 

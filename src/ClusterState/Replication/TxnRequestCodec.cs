@@ -36,6 +36,14 @@ internal static class TxnRequestCodec
         return e.WrittenSpan.ToArray();
     }
 
+    /// <summary>Reads only who proposed the request and its sequence there.</summary>
+    public static (ulong Origin, ulong Sequence) ReadOrigin(ReadOnlySpan<byte> bytes, string source)
+    {
+        var d = new BinaryDecoder(bytes, source);
+        var version = d.ReadByte();
+        return version == FormatVersion ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
+    }
+
     public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, string source)
     {
         var d = new BinaryDecoder(bytes, source);
