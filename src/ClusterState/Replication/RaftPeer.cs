@@ -25,6 +25,9 @@ internal sealed class RaftPeer : IDisposable
     /// <summary>Writes proposed here and not yet applied, by sequence, with their deadlines; touched only by the loop.</summary>
     private readonly Dictionary<ulong, (TaskCompletionSource<TxnResult> Done, long Deadline, TxnRequest Request, byte[] Data)> _waiting = [];
 
+    /// <summary>Compactions proposed here and not yet applied, by sequence; touched only by the loop.</summary>
+    private readonly Dictionary<ulong, (TaskCompletionSource Done, long Deadline)> _compacting = [];
+
     /// <summary>Ticks since the peer started: the clock of write deadlines.</summary>
     private long _ticks;
     /// <summary>Read-index requests sent and not yet answered, by context; touched only by the loop.</summary>
@@ -153,11 +156,20 @@ internal sealed class RaftPeer : IDisposable
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task CompactAsync(long revision)
+    /// <summary>
+    /// Compacts history below <paramref name="revision"/> on every peer, as etcd does: the compaction goes through the
+    /// log and is applied in order with the writes; errors (already compacted, future revision) come from applying it.
+    /// </summary>
+    public async Task CompactAsync(long revision, CancellationToken cancellationToken)
     {
+        var sequence = (ulong)Interlocked.Increment(ref _sequence);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _inputs.Writer.TryWrite(new Compaction(revision, done));
-        return done.Task;
+        if (!_inputs.Writer.TryWrite(new Compaction(sequence, TxnRequestCodec.EncodeCompaction(Id, sequence, revision), done)))
+        {
+            throw new StoreUnavailableException("The store has been disposed.");
+        }
+
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -223,6 +235,13 @@ internal sealed class RaftPeer : IDisposable
             done.TrySetException(new StoreUnavailableException(message, failure));
         }
 
+        foreach (var (done, _) in _compacting.Values)
+        {
+            done.TrySetException(new StoreUnavailableException(message, failure));
+        }
+
+        _compacting.Clear();
+
         _membershipWaits.Clear();
         _waiting.Clear();
         _reads.Clear();
@@ -274,14 +293,17 @@ internal sealed class RaftPeer : IDisposable
                 _node.TransferLeadership(transfer.Target);
                 break;
             case Compaction compaction:
-                try
+                if (!_options.ForwardWritesToLeader && _node.Role != RaftRole.Leader)
                 {
-                    _compaction.Compact(_state, compaction.Revision);
-                    compaction.Done.TrySetResult();
+                    compaction.Done.TrySetException(new NotLeaderException(Id, _node.Leader));
                 }
-                catch (ClusterStateException ex)
+                else if (_node.ProposeOrForward(compaction.Data))
                 {
-                    compaction.Done.TrySetException(ex);
+                    _compacting[compaction.Sequence] = (compaction.Done, _ticks + CommitTimeoutTicks);
+                }
+                else
+                {
+                    compaction.Done.TrySetException(new StoreUnavailableException("There is no leader to take the compaction yet (an election is under way); retry."));
                 }
 
                 break;
@@ -406,6 +428,12 @@ internal sealed class RaftPeer : IDisposable
         // The peer that proposed the write still holds the request: when the entry's bytes are the ones it
         // proposed, skip decoding them.
         var (origin, sequence) = TxnRequestCodec.ReadOrigin(entry.Data, "a raft log entry");
+        if (TxnRequestCodec.IsCompaction(entry.Data))
+        {
+            ApplyCompaction(origin, sequence, TxnRequestCodec.DecodeCompaction(entry.Data, "a raft log entry"));
+            return;
+        }
+
         TxnRequest request;
         if (origin == Id && _waiting.TryGetValue(sequence, out var proposed)
             && (ReferenceEquals(proposed.Data, entry.Data) || proposed.Data.AsSpan().SequenceEqual(entry.Data)))
@@ -440,6 +468,33 @@ internal sealed class RaftPeer : IDisposable
             else
             {
                 done.TrySetException(error);
+            }
+        }
+    }
+
+    /// <summary>Compacts the state as every peer does at this point of the log; reports the outcome to the peer that asked.</summary>
+    private void ApplyCompaction(ulong origin, ulong sequence, long revision)
+    {
+        Exception? error = null;
+        try
+        {
+            _compaction.Compact(_state, revision);
+        }
+        catch (ClusterStateException ex)
+        {
+            // Already compacted, or a future revision: the same on every peer, and nothing changed.
+            error = ex;
+        }
+
+        if (origin == Id && _compacting.Remove(sequence, out var waiting))
+        {
+            if (error is null)
+            {
+                waiting.Done.TrySetResult();
+            }
+            else
+            {
+                waiting.Done.TrySetException(error);
             }
         }
     }
@@ -542,6 +597,12 @@ internal sealed class RaftPeer : IDisposable
 
         expiredReads?.ForEach(context => _reads.Remove(context));
 
+        foreach (var sequence in _compacting.Where(c => c.Value.Deadline <= _ticks).Select(c => c.Key).ToList())
+        {
+            _compacting.Remove(sequence, out var expiredCompaction);
+            expiredCompaction.Done.TrySetException(new StoreUnavailableException($"The compaction was not committed within {_options.CommitTimeout}; it may still happen later.", new TimeoutException()));
+        }
+
         _membershipWaits.RemoveAll(wait =>
         {
             if (wait.Deadline > _ticks)
@@ -561,7 +622,7 @@ internal sealed class RaftPeer : IDisposable
 
     private sealed record Proposal(ulong Sequence, byte[] Data, TxnRequest Request, TaskCompletionSource<TxnResult> Done);
 
-    private sealed record Compaction(long Revision, TaskCompletionSource Done);
+    private sealed record Compaction(ulong Sequence, byte[] Data, TaskCompletionSource Done);
 
     private sealed record ReadRequest(ulong Context, TaskCompletionSource<long> Done);
 

@@ -10,8 +10,8 @@ internal sealed class ReplicatedCommitPath(RaftPeer peer) : ICommitPath
 
     public ValueTask<long> ReadBarrierAsync(CancellationToken cancellationToken) => new(peer.ReadIndexAsync(cancellationToken));
 
-    /// <summary>Compaction is local to each peer: each keeps the history it wants.</summary>
-    public ValueTask CompactAsync(long revision, CancellationToken cancellationToken) => new(peer.CompactAsync(revision));
+    /// <summary>Compaction goes through the log, as in etcd: every peer compacts at the same point.</summary>
+    public ValueTask CompactAsync(long revision, CancellationToken cancellationToken) => new(peer.CompactAsync(revision, cancellationToken));
 
     public void Dispose() => peer.Dispose();
 }

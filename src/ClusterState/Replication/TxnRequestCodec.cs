@@ -4,12 +4,38 @@ using ClusterState.Persistence;
 namespace ClusterState.Replication;
 
 /// <summary>
-/// The replicated form of a write request: <c>[u64 origin node][u64 sequence][request]</c>. Every peer applies the
+/// The replicated form of a write request: <c>[u8 format 1][u64 origin node][u64 sequence][request]</c> (and of a
+/// compaction, format 2). Every peer applies the
 /// same request bytes in the same order; the origin matches its waiting caller by (origin, sequence).
 /// </summary>
 internal static class TxnRequestCodec
 {
     private const byte FormatVersion = 1;
+
+    /// <summary>The first byte of a replicated compaction: <c>[2][u64 origin][u64 sequence][varint revision]</c>.</summary>
+    private const byte CompactionFormat = 2;
+
+    public static byte[] EncodeCompaction(ulong origin, ulong sequence, long revision)
+    {
+        using var e = new BinaryEncoder(32);
+        e.WriteByte(CompactionFormat);
+        e.WriteUInt64Fixed(origin);
+        e.WriteUInt64Fixed(sequence);
+        e.WriteVarInt(revision);
+        return e.WrittenSpan.ToArray();
+    }
+
+    public static bool IsCompaction(ReadOnlySpan<byte> bytes) => bytes.Length > 0 && bytes[0] == CompactionFormat;
+
+    public static long DecodeCompaction(ReadOnlySpan<byte> bytes, string source)
+    {
+        var d = new BinaryDecoder(bytes, source);
+        d.ReadByte();
+        d.ReadUInt64Fixed();
+        d.ReadUInt64Fixed();
+        var revision = d.ReadVarInt();
+        return d.AtEnd ? revision : throw d.Corrupt("bytes follow the compaction");
+    }
 
     public static byte[] Encode(ulong origin, ulong sequence, TxnRequest request)
     {
@@ -41,7 +67,7 @@ internal static class TxnRequestCodec
     {
         var d = new BinaryDecoder(bytes, source);
         var version = d.ReadByte();
-        return version == FormatVersion ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
+        return version is FormatVersion or CompactionFormat ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
     }
 
     public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, string source)
