@@ -61,6 +61,7 @@ internal sealed class EtcdProcess : IAsyncDisposable
         var binary = Binary() ?? throw new InvalidOperationException(InstallHint);
         var ports = Enumerable.Range(0, members).Select(_ => (Client: FreePort(), Peer: FreePort())).ToArray();
         var cluster = string.Join(",", ports.Select((p, i) => $"m{i}=http://127.0.0.1:{p.Peer}"));
+        var token = Guid.NewGuid().ToString("N");
         var started = new List<EtcdProcess>();
         try
         {
@@ -74,7 +75,7 @@ internal sealed class EtcdProcess : IAsyncDisposable
                     "--name", $"m{i}", "--data-dir", directory,
                     "--listen-client-urls", $"http://127.0.0.1:{ports[i].Client}", "--advertise-client-urls", $"http://127.0.0.1:{ports[i].Client}",
                     "--listen-peer-urls", $"http://127.0.0.1:{ports[i].Peer}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{ports[i].Peer}",
-                    "--initial-cluster", cluster, "--initial-cluster-state", "new", "--initial-cluster-token", Guid.NewGuid().ToString("N"),
+                    "--initial-cluster", cluster, "--initial-cluster-state", "new", "--initial-cluster-token", token,
                     "--log-level", "error",
                 })
                 {
@@ -112,7 +113,18 @@ internal sealed class EtcdProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until a write succeeds (a leader is elected and the member serves requests).</summary>
+    /// <summary>The version the etcd binary reports ("3.4.23"), or "unknown".</summary>
+    public static async Task<string> VersionAsync()
+    {
+        var start = new ProcessStartInfo(Binary() ?? throw new InvalidOperationException(InstallHint), "--version") { RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("etcd Version:", StringComparison.Ordinal));
+        return line?["etcd Version:".Length..].Trim() ?? "unknown";
+    }
+
+    /// <summary>Waits until a write succeeds (a leader is elected and the member serves requests), trying every few milliseconds.</summary>
     private async Task WaitUntilServingAsync(CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -125,12 +137,15 @@ internal sealed class EtcdProcess : IAsyncDisposable
 
             try
             {
-                await KV.RangeAsync(new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("/health") }, deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
+                await KV.PutAsync(
+                    new PutRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("/health"), Value = Google.Protobuf.ByteString.CopyFromUtf8("ok") },
+                    deadline: DateTime.UtcNow.AddSeconds(1),
+                    cancellationToken: cancellationToken);
                 return;
             }
             catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(50, cancellationToken);
+                await Task.Delay(5, cancellationToken);
             }
         }
     }
