@@ -150,7 +150,11 @@ internal sealed class RaftDiskStorage : IDisposable
         return new State(hardState, entries, snapshot);
     }
 
-    /// <summary>Appends what a Ready asks to persist (entries replace the log from the first one's index) and syncs.</summary>
+    /// <summary>
+    /// Appends what a Ready asks to persist (entries replace the log from the first one's index) and syncs when
+    /// safety needs it: for entries, or a new term or vote. A change of the commit index alone is written but not
+    /// synced (as etcd-io/raft's MustSync): a commit index lost in a crash is learnt again from the leader.
+    /// </summary>
     public void Save(HardState? hardState, IReadOnlyList<LogEntry> entries)
     {
         if (hardState is null && entries.Count == 0)
@@ -158,6 +162,7 @@ internal sealed class RaftDiskStorage : IDisposable
             return;
         }
 
+        var mustSync = entries.Count > 0 || hardState is { } changed && (changed.Term != _hardState.Term || changed.Vote != _hardState.Vote);
         _encoder.Clear();
         if (entries.Count > 0)
         {
@@ -171,7 +176,7 @@ internal sealed class RaftDiskStorage : IDisposable
         }
 
         Segment.Write(_encoder.WrittenSpan);
-        Segment.Flush(flushToDisk: _fsync);
+        Segment.Flush(flushToDisk: _fsync && mustSync);
     }
 
     /// <summary>

@@ -316,16 +316,22 @@ internal sealed class RaftPeer : IDisposable
         {
             var ready = _node.Ready();
 
-            // Persist before sending: a vote or an acknowledgement must survive a crash of this peer.
+            // Persist before sending (a vote or an acknowledgement must survive a crash of this peer), except a
+            // leader's appends: followers write them while the leader does.
+            if (ready.SendBeforePersist)
+            {
+                Send(ready.Messages);
+            }
+
             if (ready.Snapshot is { } received)
             {
                 _storage?.SaveSnapshot(received, []);
             }
 
             _storage?.Save(ready.HardState, ready.Entries);
-            foreach (var message in ready.Messages)
+            if (!ready.SendBeforePersist)
             {
-                _options.Transport.Send(message);
+                Send(ready.Messages);
             }
 
             if (ready.Snapshot is { } snapshot)
@@ -381,6 +387,14 @@ internal sealed class RaftPeer : IDisposable
         }
 
         CompactLogIfDue();
+    }
+
+    private void Send(IReadOnlyList<RaftMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            _options.Transport.Send(message);
+        }
     }
 
     /// <summary>Entries in this peer's Raft log (bounded by snapshots).</summary>

@@ -269,6 +269,82 @@ public sealed class RaftScenarioTests
         Assert.That(c[1].Propose("accepted again"u8.ToArray()), Is.Not.Zero);
     }
 
+    [Test]
+    public void A_leader_sends_appends_before_persisting_them_and_counts_itself_only_once_they_are_stable()
+    {
+        var c = new Cluster(3);
+        c.TickUntilLeader(1);
+        var first = c.Propose(1, "first");
+        for (var i = 0; i < 3; i++)
+        {
+            // Heartbeats end the followers' probing (the election's appends were dropped).
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        var leader = c[1];
+        Assert.That(leader.Log.Committed, Is.EqualTo(first));
+        var index = leader.Propose("x"u8.ToArray());
+        var ready = leader.Ready();
+        Assert.That(ready.SendBeforePersist, Is.True, "a leader's appends need nothing of this Ready on disk");
+        Assert.That(ready.Entries.Select(e => e.Index), Does.Contain(index));
+
+        // Follower 2 writes the entry and acknowledges it while the leader's own write is still under way.
+        var follower = c[2];
+        follower.Step(ready.Messages.First(m => m.Type == MessageType.Append && m.To == 2));
+        var followerReady = follower.Ready();
+        Assert.That(followerReady.SendBeforePersist, Is.False, "a follower acknowledges only what it has persisted");
+        follower.Advance(followerReady);
+        leader.Step(followerReady.Messages.Single(m => m.To == 1));
+        Assert.That(leader.Log.Committed, Is.LessThan(index), "one follower and a leader whose copy is not yet stable are no quorum");
+
+        leader.Advance(ready);
+        Assert.That(leader.Log.Committed, Is.EqualTo(index), "the leader's copy counts once it is stable");
+    }
+
+    [Test]
+    public void A_candidate_persists_its_term_and_vote_before_asking_for_votes()
+    {
+        var c = new Cluster(3);
+        var node = c[1];
+        Ready? campaign = null;
+        for (var i = 0; i < 100 && campaign is null; i++)
+        {
+            node.Tick();
+            while (node.HasReady())
+            {
+                var ready = node.Ready();
+                if (ready.Messages.Any(m => m.Type == MessageType.PreVote))
+                {
+                    // Pre-votes change no hard state; grant them by hand so that the real campaign starts.
+                    node.Advance(ready);
+                    foreach (var id in new ulong[] { 2, 3 })
+                    {
+                        var request = ready.Messages.First(m => m.To == id);
+                        c[id].Step(request);
+                        var answer = c[id].Ready();
+                        c[id].Advance(answer);
+                        node.Step(answer.Messages.Single(m => m.To == 1));
+                    }
+
+                    continue;
+                }
+
+                if (ready.Messages.Any(m => m.Type == MessageType.Vote))
+                {
+                    campaign = ready;
+                    break;
+                }
+
+                node.Advance(ready);
+            }
+        }
+
+        Assert.That(campaign, Is.Not.Null, "node 1 campaigned");
+        Assert.That(campaign!.HardState?.Vote, Is.EqualTo(1UL), "its vote for itself is in the same Ready");
+        Assert.That(campaign.SendBeforePersist, Is.False, "vote requests wait for the term and vote to be on disk");
+    }
+
     private static LogEntry E(long term, long index) => new(term, index, []);
 
     /// <summary>Nodes whose messages wait in a queue until a test delivers them.</summary>

@@ -47,6 +47,12 @@ internal sealed class RaftSimulation
 
     public int MaxDelay { get; set; } = 3;
 
+    /// <summary>The share of a leader's Ready at which it crashes after sending its appends, before persisting them.</summary>
+    public double CrashBeforePersistRate { get; set; } = 0.002;
+
+    /// <summary>How many times a leader crashed between sending its appends and persisting them.</summary>
+    public int CrashesBeforePersist { get; private set; }
+
     /// <summary>How many snapshots leaders sent that followers restored from.</summary>
     public int SnapshotsInstalled { get; private set; }
 
@@ -101,6 +107,7 @@ internal sealed class RaftSimulation
         _cut.Clear();
         DropRate = 0;
         DuplicateRate = 0;
+        CrashBeforePersistRate = 0;
         foreach (var node in _nodes.Where(n => !n.Up))
         {
             Restart(node);
@@ -164,6 +171,23 @@ internal sealed class RaftSimulation
         while (node.Raft.HasReady())
         {
             var ready = node.Raft.Ready();
+            if (ready.SendBeforePersist)
+            {
+                // A leader sends its appends while it writes them (as RaftPeer does); it may crash in between,
+                // losing entries that followers already have.
+                foreach (var message in ready.Messages)
+                {
+                    Send(message);
+                }
+
+                if (_random.NextDouble() < CrashBeforePersistRate)
+                {
+                    CrashesBeforePersist++;
+                    Crash(node);
+                    return;
+                }
+            }
+
             if (ready.HardState is { } hardState)
             {
                 node.HardState = hardState;
@@ -189,9 +213,12 @@ internal sealed class RaftSimulation
                 node.Persisted.AddRange(ready.Entries);
             }
 
-            foreach (var message in ready.Messages)
+            if (!ready.SendBeforePersist)
             {
-                Send(message);
+                foreach (var message in ready.Messages)
+                {
+                    Send(message);
+                }
             }
 
             foreach (var entry in ready.CommittedEntries)

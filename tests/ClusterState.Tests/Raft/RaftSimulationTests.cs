@@ -24,22 +24,29 @@ public sealed class RaftSimulationTests
         var (first, last) = SeedRange();
         var committed = 0;
         var installed = 0;
+        var crashesBeforePersist = 0;
         for (var seed = first; seed <= last; seed++)
         {
             var simulation = new RaftSimulation(seed, size) { CompactEvery = compactEvery };
             simulation.RunChaos(ticks: 1500);
+            crashesBeforePersist += simulation.CrashesBeforePersist;
             simulation.CheckProgressAfterHealing();
             committed += simulation.Committed.Count;
             installed += simulation.SnapshotsInstalled;
         }
 
         Assert.That(committed, Is.GreaterThan((last - first + 1) * 20), "the chaos still let work commit");
+        if (last - first >= 20)
+        {
+            Assert.That(crashesBeforePersist, Is.GreaterThan(0), "leaders crashed between sending appends and persisting them");
+        }
+
         if (compactEvery > 0 && last > first)
         {
             Assert.That(installed, Is.GreaterThan(0), "lagging nodes caught up from snapshots");
         }
 
-        TestContext.Out.WriteLine($"{last - first + 1} seeds of {size} nodes (compaction every {compactEvery}) ran clean; {committed} entries committed, {installed} snapshots installed");
+        TestContext.Out.WriteLine($"{last - first + 1} seeds of {size} nodes (compaction every {compactEvery}) ran clean; {committed} entries committed, {installed} snapshots installed, {crashesBeforePersist} leader crashes between sending and persisting appends");
     }
 
     [Test]

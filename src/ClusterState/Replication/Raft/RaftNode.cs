@@ -475,6 +475,7 @@ internal sealed class RaftNode
             CommittedEntries = Log.NextToApply(),
             ReadStates = [.. _readStates],
             Snapshot = _pendingSnapshot,
+            SendBeforePersist = Role == RaftRole.Leader && _pendingSnapshot is null && hardState.Term == _persistedHardState.Term && hardState.Vote == _persistedHardState.Vote,
         };
         _pendingSnapshot = null;
         _outbox.Clear();

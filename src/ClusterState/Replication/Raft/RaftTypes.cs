@@ -137,6 +137,15 @@ internal sealed class Ready
 
     /// <summary>Answered read requests: once this node has applied up to Index, a read is linearizable.</summary>
     public IReadOnlyList<(ulong Context, long Index)> ReadStates { get; init; } = [];
+
+    /// <summary>
+    /// True when <see cref="Messages"/> depend on nothing this Ready asks to persist, so the host may send them
+    /// before (or while) it writes <see cref="Entries"/>: they are a leader's, in a term and with a vote already
+    /// persisted. The leader may write its log in parallel with replicating it (Raft thesis §10.2.1) because it
+    /// counts itself towards a commit only for entries the host has reported stable through
+    /// <see cref="RaftNode.Advance"/>. Otherwise everything must be persisted first.
+    /// </summary>
+    public bool SendBeforePersist { get; init; }
 }
 
 /// <summary>A node's settings. Times are in ticks: the host calls <see cref="RaftNode.Tick"/> at a fixed rate.</summary>
