@@ -84,6 +84,7 @@ internal static class RaftReport
         {
             var (group, first) = await RaftGroup.StartAsync(3);
             Console.WriteLine($"throughput, 3 in-process peers (in-memory log), {count} writers: {await ThroughputAsync(first, count, duration):N0} committed writes/s");
+            Console.WriteLine($"  gc so far: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen0/1/2), {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated");
             foreach (var peer in group)
             {
                 peer.Dispose();

@@ -23,6 +23,10 @@ public abstract record ClusterObject
     /// <summary>True for kinds that live in a namespace; false for cluster-scoped kinds.</summary>
     public bool IsNamespaced => Kind != ResourceKind.ClusterNetworkConfig;
 
-    /// <summary>True when the specification (everything but metadata and status) differs from <paramref name="other"/>'s.</summary>
-    internal abstract bool SpecDiffers(ClusterObject other);
+    /// <summary>
+    /// This object with every part (but metadata) that equals <paramref name="previous"/>'s replaced by
+    /// <paramref name="previous"/>'s instance, so that consecutive versions share what did not change; and whether
+    /// the specification (everything but metadata and status) differs.
+    /// </summary>
+    internal abstract ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers);
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ClusterState.Persistence;
 
@@ -13,13 +14,22 @@ internal ref struct BinaryDecoder
     private readonly ReadOnlySpan<byte> _data;
     private readonly string _source;
     private readonly long _baseOffset;
+    private readonly StringPool? _strings;
     private int _position;
 
-    public BinaryDecoder(ReadOnlySpan<byte> data, string source, long baseOffset = 0)
+    /// <param name="data">The bytes to read.</param>
+    /// <param name="source">What they are (a file name, a peer), for errors.</param>
+    /// <param name="baseOffset">Where <paramref name="data"/> starts in its source, for errors.</param>
+    /// <param name="strings">
+    /// A pool to take strings from: the same names, labels and addresses decoded again and again (every version of
+    /// an object, on every peer) then share one instance instead of each living in the history as a copy.
+    /// </param>
+    public BinaryDecoder(ReadOnlySpan<byte> data, string source, long baseOffset = 0, StringPool? strings = null)
     {
         _data = data;
         _source = source;
         _baseOffset = baseOffset;
+        _strings = strings;
         _position = 0;
     }
 
@@ -116,7 +126,7 @@ internal ref struct BinaryDecoder
         _position += (int)length;
         try
         {
-            return Strict.GetString(bytes);
+            return _strings is null || bytes.IsEmpty ? Strict.GetString(bytes) : _strings.GetOrAdd(bytes, Strict);
         }
         catch (DecoderFallbackException ex)
         {

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using ClusterState.Persistence;
 using ClusterState.Replication.Raft;
 using ClusterState.Storage;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ClusterState.Replication;
 
@@ -20,6 +21,9 @@ internal sealed class RaftPeer : IDisposable
 
     /// <summary>Where the peer persists its log (null: in memory only, lost when the process ends).</summary>
     private readonly RaftDiskStorage? _storage;
+
+    /// <summary>Strings of decoded entries, shared across versions (used by the loop only).</summary>
+    private readonly StringPool _strings = new(8192);
     private readonly Channel<object> _inputs = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Writes proposed here and not yet applied, by sequence, with their deadlines; touched only by the loop.</summary>
@@ -456,7 +460,7 @@ internal sealed class RaftPeer : IDisposable
         }
         else
         {
-            (_, _, request) = TxnRequestCodec.Decode(entry.Data, "a raft log entry");
+            (_, _, request) = TxnRequestCodec.Decode(entry.Data, "a raft log entry", _strings);
         }
 
         TxnResult? result = null;

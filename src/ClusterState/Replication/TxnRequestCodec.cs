@@ -1,5 +1,6 @@
 using ClusterState.Model;
 using ClusterState.Persistence;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ClusterState.Replication;
 
@@ -70,9 +71,9 @@ internal static class TxnRequestCodec
         return version is FormatVersion or CompactionFormat ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
     }
 
-    public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, string source)
+    public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, string source, StringPool? strings = null)
     {
-        var d = new BinaryDecoder(bytes, source);
+        var d = new BinaryDecoder(bytes, source, strings: strings);
         var version = d.ReadByte();
         if (version != FormatVersion)
         {

@@ -272,17 +272,26 @@ internal sealed partial class MvccStore
             case TxnOperationType.Update:
             {
                 var current = CheckExisting(operation, stored);
-                var obj = operation.Object!;
+
+                // What did not change is taken from the current version: the history then holds one copy of it.
+                var obj = operation.Object!.ShareUnchanged(current, out var specDiffers);
                 var meta = current.Metadata;
+                var given = obj.Metadata;
                 var updated = obj with
                 {
-                    Metadata = obj.Metadata with
+                    Metadata = given with
                     {
+                        Namespace = meta.Namespace,
+                        Name = meta.Name,
+                        Labels = Sharing.PickValue(given.Labels, meta.Labels, out _),
+                        Annotations = Sharing.PickValue(given.Annotations, meta.Annotations, out _),
+                        Finalizers = Sharing.PickValue(given.Finalizers, meta.Finalizers, out _),
+                        OwnerReferences = Sharing.PickValue(given.OwnerReferences, meta.OwnerReferences, out _),
                         Uid = meta.Uid,
                         ResourceVersion = next,
                         CreateRevision = meta.CreateRevision,
                         Version = meta.Version + 1,
-                        Generation = obj.SpecDiffers(current) ? meta.Generation + 1 : meta.Generation,
+                        Generation = specDiffers ? meta.Generation + 1 : meta.Generation,
                         CreationTimestamp = meta.CreationTimestamp,
                     },
                 };

@@ -52,6 +52,26 @@ public sealed class ReplicatedStoreTests
         return null!;
     }
 
+    [Test]
+    public async Task A_follower_s_versions_share_unchanged_parts_and_strings_though_each_is_decoded_anew()
+    {
+        var leader = await Leader();
+        var follower = _peers.First(p => p != leader);
+        await leader.Services.CreateAsync(Objects.Service());
+        var second = await leader.Services.UpdateUnconditionallyAsync(Objects.Service() with { Metadata = Objects.Service().Metadata with { Labels = StringMap.Of(("app", "web"), ("v", "2")) } });
+        await WaitForRevision(follower, second.Metadata.ResourceVersion);
+
+        var versions = new[] { second.Metadata.ResourceVersion - 1, second.Metadata.ResourceVersion }.Select(r => follower.Services.Get("default", "web", r)!).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(versions[1], Is.EqualTo(second));
+            Assert.That(versions[1].Spec, Is.SameAs(versions[0].Spec), "the unchanged spec is one instance on the follower");
+            Assert.That(versions[1].Metadata.Name, Is.SameAs(versions[0].Metadata.Name));
+            Assert.That(versions[1].Metadata.Labels, Is.Not.EqualTo(versions[0].Metadata.Labels), "the labels changed");
+            Assert.That(versions[1].Metadata.Labels["app"], Is.SameAs(versions[0].Metadata.Labels["app"]), "a string decoded again is the pooled instance");
+        });
+    }
+
     private static async Task WaitForRevision(ClusterStore store, long revision)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

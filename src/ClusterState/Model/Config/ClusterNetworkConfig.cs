@@ -16,7 +16,17 @@ public sealed record ClusterNetworkConfig : ClusterObject
     /// <summary>The configuration.</summary>
     public ClusterNetworkSpec Spec { get; init; } = new();
 
-    internal override bool SpecDiffers(ClusterObject other) => other is not ClusterNetworkConfig c || c.Spec != Spec;
+    internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
+    {
+        if (previous is not ClusterNetworkConfig p)
+        {
+            specDiffers = true;
+            return this;
+        }
+
+        var spec = Sharing.Pick(Spec, p.Spec, out specDiffers);
+        return ReferenceEquals(spec, Spec) ? this : this with { Spec = spec };
+    }
 }
 
 /// <summary>The specification of a <see cref="ClusterNetworkConfig"/>.</summary>

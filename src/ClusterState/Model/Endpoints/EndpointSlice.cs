@@ -27,8 +27,19 @@ public sealed record EndpointSlice : ClusterObject
     /// <summary>The owning Service's name, from the <see cref="ServiceNameLabel"/> label.</summary>
     public string? ServiceName => Metadata.Labels.TryGetValue(ServiceNameLabel, out var name) ? name : null;
 
-    internal override bool SpecDiffers(ClusterObject other) =>
-        other is not EndpointSlice s || s.AddressType != AddressType || s.Endpoints != Endpoints || s.Ports != Ports;
+    internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
+    {
+        if (previous is not EndpointSlice p)
+        {
+            specDiffers = true;
+            return this;
+        }
+
+        var endpoints = Sharing.PickValue(Endpoints, p.Endpoints, out var endpointsDiffer);
+        var ports = Sharing.PickValue(Ports, p.Ports, out var portsDiffer);
+        specDiffers = endpointsDiffer || portsDiffer || AddressType != p.AddressType;
+        return endpointsDiffer && portsDiffer ? this : this with { Endpoints = endpoints, Ports = ports };
+    }
 }
 
 /// <summary>The address type of an <see cref="EndpointSlice"/>.</summary>

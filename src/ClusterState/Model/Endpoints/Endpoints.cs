@@ -11,7 +11,17 @@ public sealed record Endpoints : ClusterObject
     /// <summary>Sets of addresses that share the same ports.</summary>
     public ValueArray<EndpointSubset> Subsets { get; init; }
 
-    internal override bool SpecDiffers(ClusterObject other) => other is not Endpoints e || e.Subsets != Subsets;
+    internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
+    {
+        if (previous is not Endpoints p)
+        {
+            specDiffers = true;
+            return this;
+        }
+
+        var subsets = Sharing.PickValue(Subsets, p.Subsets, out specDiffers);
+        return specDiffers ? this : this with { Subsets = subsets };
+    }
 }
 
 /// <summary>Addresses sharing the same ports (Kubernetes' <c>EndpointSubset</c>).</summary>

@@ -11,7 +11,17 @@ public sealed record NetworkPolicy : ClusterObject
     /// <summary>The desired policy.</summary>
     public NetworkPolicySpec Spec { get; init; } = new();
 
-    internal override bool SpecDiffers(ClusterObject other) => other is not NetworkPolicy p || p.Spec != Spec;
+    internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
+    {
+        if (previous is not NetworkPolicy p)
+        {
+            specDiffers = true;
+            return this;
+        }
+
+        var spec = Sharing.Pick(Spec, p.Spec, out specDiffers);
+        return ReferenceEquals(spec, Spec) ? this : this with { Spec = spec };
+    }
 }
 
 /// <summary>The specification of a <see cref="NetworkPolicy"/>.</summary>

@@ -20,7 +20,18 @@ public sealed record Service : ClusterObject
     /// <summary>True when the Service has no cluster IP (<c>clusterIP: None</c>).</summary>
     public bool IsHeadless => string.Equals(Spec.ClusterIP, HeadlessClusterIP, StringComparison.Ordinal);
 
-    internal override bool SpecDiffers(ClusterObject other) => other is not Service s || s.Spec != Spec;
+    internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
+    {
+        if (previous is not Service p)
+        {
+            specDiffers = true;
+            return this;
+        }
+
+        var spec = Sharing.Pick(Spec, p.Spec, out specDiffers);
+        var status = Sharing.Pick(Status, p.Status, out _);
+        return ReferenceEquals(spec, Spec) && ReferenceEquals(status, Status) ? this : this with { Spec = spec, Status = status };
+    }
 }
 
 /// <summary>The specification of a <see cref="Service"/> (Kubernetes' <c>ServiceSpec</c>).</summary>
