@@ -186,8 +186,19 @@ internal sealed class RaftDiskStorage : IDisposable
     /// </summary>
     public void SaveSnapshot(RaftSnapshot snapshot, IReadOnlyList<LogEntry> entries)
     {
+        WriteSnapshotFile(snapshot);
+        RollOver(snapshot.Index, snapshot.Term, entries);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> to its own file (through a temporary name, synced) without touching the
+    /// log. Safe beside the loop's appends: it shares nothing with them. <see cref="RollOver"/> then makes the log
+    /// start from it; a crash in between leaves a snapshot newer than the log's, which <see cref="Load"/> accepts.
+    /// </summary>
+    public void WriteSnapshotFile(RaftSnapshot snapshot)
+    {
         var (index, term) = (snapshot.Index, snapshot.Term);
-        var path = Path.Combine(_directory, $"{index:D20}.rsnap");
+        var path = SnapshotPath(index);
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
@@ -206,6 +217,15 @@ internal sealed class RaftDiskStorage : IDisposable
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Starts a new segment from the snapshot at <paramref name="index"/> (already written) with the hard state and
+    /// <paramref name="entries"/>, the persisted ones after it; then deletes older segments and every other snapshot.
+    /// </summary>
+    public void RollOver(long index, long term, IReadOnlyList<LogEntry> entries)
+    {
+        var path = SnapshotPath(index);
         var oldSegments = Segments();
         _segment?.Dispose();
         _segment = null;
@@ -220,6 +240,11 @@ internal sealed class RaftDiskStorage : IDisposable
             File.Delete(old);
         }
     }
+
+    /// <summary>Deletes the snapshot file at <paramref name="index"/> (one that a newer snapshot made useless).</summary>
+    public void DeleteSnapshotFile(long index) => File.Delete(SnapshotPath(index));
+
+    private string SnapshotPath(long index) => Path.Combine(_directory, $"{index:D20}.rsnap");
 
     public void Dispose()
     {

@@ -22,6 +22,12 @@ internal sealed class RaftPeer : IDisposable
     /// <summary>Where the peer persists its log (null: in memory only, lost when the process ends).</summary>
     private readonly RaftDiskStorage? _storage;
 
+    /// <summary>The snapshot being built off the loop, if any (set and cleared by the loop).</summary>
+    private Task<RaftSnapshot>? _snapshotting;
+
+    /// <summary>A snapshot built off the loop, to take at the end of the next pump (loop only).</summary>
+    private RaftSnapshot? _snapshotBuilt;
+
     /// <summary>Strings of decoded entries, shared across versions (used by the loop only).</summary>
     private readonly StringPool _strings = new(8192);
     private readonly Channel<object> _inputs = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
@@ -182,6 +188,17 @@ internal sealed class RaftPeer : IDisposable
         _options.Transport.Unregister(Id);
         _inputs.Writer.TryComplete();
         _loop.Wait(TimeSpan.FromSeconds(10));
+
+        // A snapshot still being written must not write into a directory its owner is about to reuse or delete.
+        try
+        {
+            _snapshotting?.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+            // It failed; there is nothing left to stop.
+        }
+
         _storage?.Dispose();
     }
 
@@ -296,6 +313,12 @@ internal sealed class RaftPeer : IDisposable
             case Transfer transfer:
                 _node.TransferLeadership(transfer.Target);
                 break;
+            case SnapshotDone done:
+                _snapshotting = null;
+
+                // A snapshot that could not be written stops the peer, as any failure of its storage does.
+                _snapshotBuilt = done.Snapshot.GetAwaiter().GetResult();
+                break;
             case Compaction compaction:
                 if (!_options.ForwardWritesToLeader && _node.Role != RaftRole.Leader)
                 {
@@ -407,21 +430,47 @@ internal sealed class RaftPeer : IDisposable
     private long _logEntries;
 
     /// <summary>
-    /// Snapshots the state (every object at the current revision, which reflects every applied entry) and drops
-    /// the Raft log up to the applied index. Runs on the loop, which owns the state: no compaction can race it.
+    /// Every <see cref="RaftOptions.SnapshotEntries"/> applied entries, snapshots the state and drops the Raft log up
+    /// to the applied index. The loop only captures the objects at the current revision (references to immutable
+    /// records, which reflect every applied entry); encoding them and writing the file happen off the loop, so a
+    /// large state does not hold up heartbeats, acknowledgements and writes. The finished snapshot comes back as an
+    /// input and is taken here, at the end of a pump, when everything the node asked to persist is persisted.
     /// </summary>
     private void CompactLogIfDue()
     {
         var log = _node.Log;
-        if (log.Applied - log.SnapshotIndex >= _options.SnapshotEntries)
+        if (_snapshotBuilt is { } built)
+        {
+            _snapshotBuilt = null;
+            if (built.Index > log.SnapshotIndex)
+            {
+                _node.Compact(built.Index, built.Data);
+                _storage?.RollOver(built.Index, built.Term, log.Slice(built.Index + 1, int.MaxValue));
+            }
+            else
+            {
+                // A newer snapshot (installed from the leader) made this one useless.
+                _storage?.DeleteSnapshotFile(built.Index);
+            }
+        }
+
+        if (_snapshotting is null && log.Applied - log.SnapshotIndex >= _options.SnapshotEntries)
         {
             var revision = _state.Revision;
-            using var buffer = new MemoryStream();
-            SnapshotFile.WriteAsync(buffer, revision, _state.CaptureAt(revision), DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
-            var data = buffer.ToArray();
-            var applied = log.Applied;
-            _node.Compact(applied, data);
-            _storage?.SaveSnapshot(new RaftSnapshot(applied, log.SnapshotTerm, _node.SnapshotMembership, data), log.Slice(applied + 1, int.MaxValue));
+            var objects = _state.CaptureAt(revision);
+            var index = log.Applied;
+            var term = log.Term(index);
+            var membership = _node.MembershipAt(index);
+            var storage = _storage;
+            _snapshotting = Task.Run(() =>
+            {
+                using var buffer = new MemoryStream();
+                SnapshotFile.WriteAsync(buffer, revision, objects, DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
+                var snapshot = new RaftSnapshot(index, term, membership, buffer.ToArray());
+                storage?.WriteSnapshotFile(snapshot);
+                return snapshot;
+            });
+            _snapshotting.ContinueWith(static (task, state) => ((RaftPeer)state!)._inputs.Writer.TryWrite(new SnapshotDone(task)), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         Volatile.Write(ref _logEntries, log.LastIndex - log.SnapshotIndex);
@@ -645,6 +694,8 @@ internal sealed class RaftPeer : IDisposable
     private sealed record ReadRequest(ulong Context, TaskCompletionSource<long> Done);
 
     private sealed record Transfer(ulong Target);
+
+    private sealed record SnapshotDone(Task<RaftSnapshot> Snapshot);
 
     private sealed record MembershipRequest(MembershipChange Change, TaskCompletionSource Done);
 }

@@ -122,4 +122,37 @@ public sealed class RaftDiskStorageTests
         Assert.That(state.Snapshot!.Index, Is.EqualTo(3));
         Assert.That(state.Entries, Is.Empty);
     }
+
+    [Test]
+    public void A_snapshot_written_beside_the_log_while_appends_go_on_is_taken_before_or_after_the_roll_over()
+    {
+        using var directory = new TempDirectory();
+        using (var storage = new RaftDiskStorage(directory.Path, fsync: false))
+        {
+            storage.Load();
+            storage.Save(new HardState(2, 1, 3), [Entry(2, 1), Entry(2, 2), Entry(2, 3)]);
+
+            // Built off the loop: the file is written while the loop keeps appending; then the process dies.
+            storage.WriteSnapshotFile(new RaftSnapshot(2, 2, new Membership([1, 2, 3], [], []), [5]));
+            storage.Save(null, [Entry(2, 4)]);
+        }
+
+        var crashed = Reload(directory.Path);
+        Assert.That(crashed.Snapshot!.Index, Is.EqualTo(2));
+        Assert.That(crashed.Entries.Select(e => e.Index), Is.EqualTo(new[] { 3L, 4L }), "entries after the snapshot survive, appended or not during its write");
+
+        using (var storage = new RaftDiskStorage(directory.Path, fsync: false))
+        {
+            storage.Load();
+            storage.WriteSnapshotFile(new RaftSnapshot(4, 2, new Membership([1, 2, 3], [], []), [6]));
+            storage.RollOver(4, 2, []);
+            storage.WriteSnapshotFile(new RaftSnapshot(3, 2, Membership.Empty, [7]));
+            storage.DeleteSnapshotFile(3);
+        }
+
+        var rolled = Reload(directory.Path);
+        Assert.That((rolled.Snapshot!.Index, rolled.Snapshot.Data), Is.EqualTo((4L, new byte[] { 6 })));
+        Assert.That(rolled.Entries, Is.Empty);
+        Assert.That(Directory.GetFiles(directory.Path, "*.rsnap"), Has.Length.EqualTo(1), "the roll-over keeps one snapshot; a useless one is deleted");
+    }
 }

@@ -93,8 +93,8 @@ internal sealed class RaftNode
     /// <summary>True when the entry that set <see cref="Membership"/> is committed.</summary>
     public bool MembershipCommitted => Log.LastMembershipIndex <= Log.Committed;
 
-    /// <summary>The membership in effect at <paramref name="index"/>.</summary>
-    private Membership MembershipAt(long index)
+    /// <summary>The membership in effect at <paramref name="index"/> (an index this node's log still holds or its snapshot covers).</summary>
+    public Membership MembershipAt(long index)
     {
         var at = Log.MembershipIndexAtOrBefore(index);
         if (at == 0)
