@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ClusterState.Persistence;
 
@@ -14,17 +13,17 @@ internal ref struct BinaryDecoder
     private readonly ReadOnlySpan<byte> _data;
     private readonly string _source;
     private readonly long _baseOffset;
-    private readonly StringPool? _strings;
+    private readonly StringCache? _strings;
     private int _position;
 
     /// <param name="data">The bytes to read.</param>
     /// <param name="source">What they are (a file name, a peer), for errors.</param>
     /// <param name="baseOffset">Where <paramref name="data"/> starts in its source, for errors.</param>
     /// <param name="strings">
-    /// A pool to take strings from: the same names, labels and addresses decoded again and again (every version of
-    /// an object, on every peer) then share one instance instead of each living in the history as a copy.
+    /// A cache to take strings from: the same names, labels and addresses decoded again and again (every version
+    /// of an object) then share one instance instead of each living in the history as a copy.
     /// </param>
-    public BinaryDecoder(ReadOnlySpan<byte> data, string source, long baseOffset = 0, StringPool? strings = null)
+    public BinaryDecoder(ReadOnlySpan<byte> data, string source, long baseOffset = 0, StringCache? strings = null)
     {
         _data = data;
         _source = source;
@@ -126,7 +125,7 @@ internal ref struct BinaryDecoder
         _position += (int)length;
         try
         {
-            return _strings is null || bytes.IsEmpty ? Strict.GetString(bytes) : _strings.GetOrAdd(bytes, Strict);
+            return _strings is null || bytes.IsEmpty ? Strict.GetString(bytes) : _strings.Get(bytes, Strict);
         }
         catch (DecoderFallbackException ex)
         {

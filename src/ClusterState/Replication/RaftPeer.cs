@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using ClusterState.Persistence;
 using ClusterState.Replication.Raft;
 using ClusterState.Storage;
-using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ClusterState.Replication;
 
@@ -29,7 +28,7 @@ internal sealed class RaftPeer : IDisposable
     private RaftSnapshot? _snapshotBuilt;
 
     /// <summary>Strings of decoded entries, shared across versions (used by the loop only).</summary>
-    private readonly StringPool _strings = new(8192);
+    private readonly StringCache _strings = new(65_536);
     private readonly Channel<object> _inputs = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Writes proposed here and not yet applied, by sequence, with their deadlines; touched only by the loop.</summary>

@@ -1,6 +1,5 @@
 using ClusterState.Model;
 using ClusterState.Persistence;
-using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ClusterState.Replication;
 
@@ -71,7 +70,7 @@ internal static class TxnRequestCodec
         return version is FormatVersion or CompactionFormat ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
     }
 
-    public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, string source, StringPool? strings = null)
+    public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, string source, StringCache? strings = null)
     {
         var d = new BinaryDecoder(bytes, source, strings: strings);
         var version = d.ReadByte();

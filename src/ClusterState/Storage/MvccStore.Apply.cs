@@ -200,6 +200,7 @@ internal sealed partial class MvccStore
         Volatile.Write(ref _compactedRevision, revision);
         Log.RebaseLocked(revision + 1);
         _applied = revision;
+        _sweepAllKeys = true;
         Publish(revision);
     }
 
@@ -363,6 +364,7 @@ internal sealed partial class MvccStore
 
         // A snapshot being captured holds compaction at its revision; the rest of the request waits for the next
         // compaction.
+        long previous;
         lock (_pinLock)
         {
             if (_pins.Count > 0)
@@ -370,7 +372,8 @@ internal sealed partial class MvccStore
                 revision = Math.Min(revision, _pins.Min());
             }
 
-            if (revision <= _compactedRevision)
+            previous = _compactedRevision;
+            if (revision <= previous)
             {
                 return 0;
             }
@@ -380,6 +383,48 @@ internal sealed partial class MvccStore
             Volatile.Write(ref _compactedRevision, revision);
         }
 
+        var removed = _sweepAllKeys ? CompactAllKeys(revision) : CompactKeysWritten(previous, revision);
+        _sweepAllKeys = false;
+        Log.CompactLocked(revision);
+        AssertInvariants();
+        return removed;
+    }
+
+    /// <summary>
+    /// Compacts the keys written in (<paramref name="previous"/>, <paramref name="revision"/>], which the batches
+    /// of those revisions name: only they can hold versions that no read at <paramref name="revision"/> or later
+    /// sees (any other key's older versions went at an earlier compaction). The cost follows the writes, not the
+    /// number of keys.
+    /// </summary>
+    private int CompactKeysWritten(long previous, long revision)
+    {
+        var removed = 0;
+        for (var r = previous + 1; r <= revision; r++)
+        {
+            if (Log.Get(r) is not { } batch)
+            {
+                continue;
+            }
+
+            foreach (var change in batch.Changes)
+            {
+                var meta = change.Object.Metadata;
+                var table = Table(change.Object.Kind);
+                var name = new ObjectName(meta.Namespace, meta.Name);
+                if (table.Find(name) is { } history && history.CompactLocked(revision))
+                {
+                    table.RemoveLocked(name);
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Compacts every key (after a snapshot install, which adds versions that no batch names).</summary>
+    private int CompactAllKeys(long revision)
+    {
         var removed = 0;
         foreach (var table in _tables)
         {
@@ -397,19 +442,14 @@ internal sealed partial class MvccStore
                 }
             }
 
-            if (dead is not null)
+            foreach (var name in dead ?? [])
             {
-                foreach (var name in dead)
-                {
-                    table.RemoveLocked(name);
-                }
-
-                removed += dead.Count;
+                table.RemoveLocked(name);
             }
+
+            removed += dead?.Count ?? 0;
         }
 
-        Log.CompactLocked(revision);
-        AssertInvariants();
         return removed;
     }
 }

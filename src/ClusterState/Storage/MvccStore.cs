@@ -38,6 +38,12 @@ internal sealed partial class MvccStore
     /// <summary>Reads below this revision fail as compacted; written only by the commit path.</summary>
     private long _compactedRevision;
 
+    /// <summary>
+    /// Set when versions were added that no batch in <see cref="Log"/> names (a snapshot install): the next
+    /// compaction visits every key instead of only those written since the last. Commit path only.
+    /// </summary>
+    private bool _sweepAllKeys;
+
     public MvccStore()
     {
         _tables = new ResourceTable[ResourceKinds.All.Count + 1];
@@ -132,6 +138,18 @@ internal sealed partial class MvccStore
         {
             throw new RevisionCompactedException(revision, compacted);
         }
+    }
+
+    /// <summary>The revisions of the versions a key still holds, newest first (for diagnostics and tests).</summary>
+    public List<long> VersionRevisions(ResourceKind kind, ObjectName name)
+    {
+        var revisions = new List<long>();
+        for (var version = Table(kind).Find(name)?.Head; version is not null; version = version.Previous)
+        {
+            revisions.Add(version.ModRevision);
+        }
+
+        return revisions;
     }
 
     [Conditional("DEBUG")]

@@ -66,4 +66,68 @@ public sealed class CompactionTests
         Assert.That(store.Services.Get("default", "web", revision: 1001 - 100)!.Metadata.Version, Is.EqualTo(901));
         Assert.Throws<RevisionCompactedException>(() => store.Services.Get("default", "web", revision: 1));
     }
+
+    [Test]
+    public async Task Compaction_drops_every_version_no_read_can_see_including_keys_last_written_long_before()
+    {
+        using var store = new ClusterStore(new ClusterStoreOptions { HistoryRetention = null });
+        var a = await store.Services.CreateAsync(Objects.Service("a", clusterIP: "10.96.0.1"));     // 1
+        var b = await store.Services.CreateAsync(Objects.Service("b", clusterIP: "10.96.0.2"));     // 2
+        for (var i = 0; i < 3; i++)
+        {
+            a = await store.Services.UpdateAsync(a);                                                  // 3, 4, 5
+        }
+
+        await store.CompactAsync(4);
+        b = await store.Services.UpdateAsync(b);                                                      // 6
+        b = await store.Services.UpdateAsync(b);                                                      // 7
+        await store.Services.DeleteAsync("default", "a");                                             // 8
+        await store.Services.CreateAsync(Objects.Service("c", clusterIP: "10.96.0.3"));             // 9
+        List<long> Versions(string name) => store.State.VersionRevisions(ClusterState.Model.ResourceKind.Service, new ClusterState.Storage.ObjectName("default", name));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Versions("a"), Is.EqualTo(new long[] { 8, 5, 4 }), "at 4: the version visible there and everything newer");
+            Assert.That(Versions("b"), Is.EqualTo(new long[] { 7, 6, 2 }), "b was not written between the compactions, nothing to drop");
+        });
+
+        await store.CompactAsync(7);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Versions("a"), Is.EqualTo(new long[] { 8, 5 }));
+            Assert.That(Versions("b"), Is.EqualTo(new long[] { 7 }), "its versions before 7 went though it was created long before");
+        });
+
+        await store.CompactAsync(9);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Versions("a"), Is.Empty, "deleted at 8: the key is gone");
+            Assert.That(Versions("b"), Is.EqualTo(new long[] { 7 }));
+            Assert.That(Versions("c"), Is.EqualTo(new long[] { 9 }));
+            Assert.That(store.State.KeyCount, Is.EqualTo(2));
+            Assert.That(store.Services.Get("default", "b", revision: 9), Is.EqualTo(b));
+        });
+    }
+
+    [Test]
+    public async Task After_a_snapshot_install_the_next_compaction_also_trims_keys_no_batch_names()
+    {
+        using var store = new ClusterStore(new ClusterStoreOptions { HistoryRetention = null });
+        var a = await store.Services.CreateAsync(Objects.Service("a", clusterIP: "10.96.0.1"));     // 1
+        a = await store.Services.UpdateAsync(a);                                                      // 2
+        await store.Services.CreateAsync(Objects.Service("b", clusterIP: "10.96.0.2"));             // 3
+
+        // A follower catching up from its leader's snapshot at revision 10: a changed at 9, b is gone.
+        store.State.InstallSnapshot(10, [a with { Metadata = a.Metadata with { ResourceVersion = 9, Version = 3 } }]);
+        await store.Services.CreateAsync(Objects.Service("c", clusterIP: "10.96.0.3"));             // 11
+        List<long> Versions(string name) => store.State.VersionRevisions(ClusterState.Model.ResourceKind.Service, new ClusterState.Storage.ObjectName("default", name));
+        Assert.That(Versions("a"), Is.EqualTo(new long[] { 9, 2, 1 }));
+
+        await store.CompactAsync(11);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Versions("a"), Is.EqualTo(new long[] { 9 }));
+            Assert.That(Versions("b"), Is.Empty, "its tombstone from the install is gone with the key");
+            Assert.That(store.State.KeyCount, Is.EqualTo(2));
+        });
+    }
 }
