@@ -398,24 +398,24 @@ internal sealed partial class MvccStore
     /// </summary>
     private int CompactKeysWritten(long previous, long revision)
     {
-        var removed = 0;
+        // Each key once, however often it was written: compacting walks its versions from the newest.
+        var keys = new HashSet<(ResourceKind Kind, ObjectName Name)>();
         for (var r = previous + 1; r <= revision; r++)
         {
-            if (Log.Get(r) is not { } batch)
+            foreach (var change in Log.Get(r)?.Changes ?? [])
             {
-                continue;
+                keys.Add((change.Object.Kind, new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name)));
             }
+        }
 
-            foreach (var change in batch.Changes)
+        var removed = 0;
+        foreach (var (kind, name) in keys)
+        {
+            var table = Table(kind);
+            if (table.Find(name) is { } history && history.CompactLocked(revision))
             {
-                var meta = change.Object.Metadata;
-                var table = Table(change.Object.Kind);
-                var name = new ObjectName(meta.Namespace, meta.Name);
-                if (table.Find(name) is { } history && history.CompactLocked(revision))
-                {
-                    table.RemoveLocked(name);
-                    removed++;
-                }
+                table.RemoveLocked(name);
+                removed++;
             }
         }
 
