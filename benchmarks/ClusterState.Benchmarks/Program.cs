@@ -1,10 +1,17 @@
 using BenchmarkDotNet.Running;
 
 // Every BenchmarkDotNet option works: e.g. '--filter *PointRead*' or '--job short' for a quick run.
-// '--raft-report' prints Raft commit latency percentiles and failover times instead.
+// '--raft-report' prints Raft commit latency percentiles and failover times instead; '--history-report' the memory
+// the history keeps per version.
 if (args is ["--raft-report"])
 {
     await ClusterState.Benchmarks.RaftReport.RunAsync();
+    return;
+}
+
+if (args is ["--history-report"])
+{
+    await ClusterState.Benchmarks.HistoryReport.RunAsync();
     return;
 }
 

@@ -457,6 +457,13 @@ internal sealed class RaftSimulation
 
         public List<LogEntry> Persisted { get; } = [];
 
+        /// <summary>
+        /// A seed for the node's own randomness from the run's seed, the node and its restart point. Deterministic
+        /// across processes (unlike HashCode, which is randomized per process), so a seed replays exactly.
+        /// </summary>
+        private static int Mix(int seed, ulong id, int restart) =>
+            unchecked((int)((((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ (id * 0xBF58476D1CE4E5B9UL) ^ ((ulong)(uint)restart * 0x94D049BB133111EBUL)) >> 17));
+
         /// <summary>The last snapshot this node persisted (taken itself, or received from a leader).</summary>
         public RaftSnapshot? Snapshot { get; set; }
 
@@ -464,7 +471,7 @@ internal sealed class RaftSimulation
         public List<LogEntry> Applied { get; } = [];
 
         public RaftNode NewRaft() => new(
-            new RaftConfig { Id = Id, Voters = _voters, Random = new Random(HashCode.Combine(_seed, Id, Persisted.Count)), MaxSnapshotChunkBytes = 3 },
+            new RaftConfig { Id = Id, Voters = _voters, Random = new Random(Mix(_seed, Id, Persisted.Count)), MaxSnapshotChunkBytes = 3 },
             HardState,
             [.. Persisted],
             Snapshot);
