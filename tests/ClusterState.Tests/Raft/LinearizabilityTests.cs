@@ -77,6 +77,9 @@ public sealed class LinearizabilityTests
                 var n = 0;
                 while (clock.Elapsed < stopAt)
                 {
+                    // Paced, so that the operations spread over the partitions and the history stays small enough
+                    // to check in well under a second (a warm process otherwise runs tens of thousands).
+                    await Task.Delay(2);
                     var key = keys[random.Next(keys.Length)];
                     var call = clock.ElapsedTicks;
                     if (random.Next(2) == 0)
@@ -118,13 +121,16 @@ public sealed class LinearizabilityTests
                 }
             })).ToArray();
             await Task.WhenAll(clients.Append(faults)).WaitAsync(TimeSpan.FromSeconds(60));
+            TestContext.Out.WriteLine($"clients done after {clock.Elapsed.TotalSeconds:F1} s");
             Assert.That(peers.Max(p => p.RaftPeer!.LogEntries), Is.LessThan(peers.Max(p => p.Revision)), "snapshots compacted the Raft logs during the run");
 
             foreach (var (key, ops) in histories)
             {
                 var list = ops.ToList();
                 Assert.That(list.Count(o => !o.IsWrite), Is.GreaterThan(5), $"key {key}: too few reads to mean anything");
+                var checking = Stopwatch.StartNew();
                 Assert.That(LinearizabilityChecker.IsLinearizable(list, "0"), Is.True, $"key {key}: {list.Count} operations are not linearizable");
+                TestContext.Out.WriteLine($"key {key}: {list.Count} operations ({list.Count(o => o.IsWrite)} writes) checked in {checking.Elapsed.TotalMilliseconds:F0} ms");
             }
         }
         finally
