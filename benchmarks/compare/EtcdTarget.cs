@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ClusterState.Etcd;
 using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Net.Client;
@@ -18,7 +19,7 @@ internal sealed class EtcdTarget : ICompareTarget, IDisposable
 
     public EtcdTarget(int clientPort, int connections)
     {
-        _channels = [.. Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{clientPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 }))];
+        _channels = [.. Enumerable.Range(0, connections).Select(_ => EtcdProcess.OpenChannel(clientPort))];
         _clients = [.. _channels.Select(c => new KV.KVClient(c))];
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using ClusterState.Etcd;
 using Etcdserverpb;
 using Grpc.Net.Client;
@@ -19,7 +18,7 @@ internal static class ThreeMemberWorkloads
     {
         var etcdMembers = await EtcdProcess.StartClusterAsync(3, fsync: true, cancellationToken);
         var directories = Voters.Select(_ => Path.Combine(Path.GetTempPath(), "clusterstate-compare-" + Guid.NewGuid().ToString("N"))).ToArray();
-        var ports = Voters.ToDictionary(id => id, _ => FreePort());
+        var ports = Voters.ToDictionary(id => id, _ => EtcdProcess.FreePort());
         var transports = Voters.Select(id => new TcpRaftTransport(new TcpRaftTransportOptions
         {
             ClusterId = "compare",
@@ -105,12 +104,5 @@ internal static class ThreeMemberWorkloads
         }
 
         throw new InvalidOperationException("the ClusterState peers elected no leader");
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

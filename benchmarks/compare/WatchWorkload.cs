@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClusterState.Etcd;
 using ClusterState.Model;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -63,7 +64,7 @@ internal static class WatchWorkload
         var ns = "watch-" + Guid.NewGuid().ToString("N")[..8];
         var (start, end) = Objects.Range(ns);
         var values = Enumerable.Range(0, settings.WatchWrites).Select(i => ByteString.CopyFrom(Objects.Json(Objects.Service(ns, i)))).ToArray();
-        var channels = Enumerable.Range(0, settings.EtcdConnections).Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{clientPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 })).ToArray();
+        var channels = Enumerable.Range(0, settings.EtcdConnections).Select(_ => EtcdProcess.OpenChannel(clientPort)).ToArray();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {

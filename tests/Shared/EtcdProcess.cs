@@ -24,7 +24,7 @@ internal sealed class EtcdProcess : IAsyncDisposable
         _process = process;
         _directory = directory;
         ClientPort = clientPort;
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{clientPort}");
+        Channel = OpenChannel(clientPort);
         KV = new Etcdserverpb.KV.KVClient(Channel);
         Watch = new Etcdserverpb.Watch.WatchClient(Channel);
     }
@@ -177,7 +177,12 @@ internal sealed class EtcdProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A new HTTP/2 connection to a member's client port; responses up to 64 MiB (a large list).</summary>
+    public static GrpcChannel OpenChannel(int clientPort) =>
+        GrpcChannel.ForAddress($"http://127.0.0.1:{clientPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+
+    /// <summary>A TCP port on 127.0.0.1 that is free now.</summary>
+    public static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
