@@ -34,11 +34,28 @@ internal sealed class DataDirectory : IDisposable
             var lockFile = new FileStream(Path.Combine(root, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             return new DataDirectory(root, lockFile);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (IsLockConflict(ex))
         {
             throw new StoreUnavailableException($"The data directory {root} is in use by another store (its LOCK file is held).", ex);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only file system, missing permissions, a bad path: not another store.
+            throw new StoreUnavailableException($"The data directory {root} cannot be opened for writing: {ex.Message}", ex);
+        }
     }
+
+    /// <summary>
+    /// Whether opening the LOCK file failed because another handle holds it: <c>EWOULDBLOCK</c> from <c>flock</c> on
+    /// Unix, a sharing or lock violation on Windows.
+    /// </summary>
+    private static bool IsLockConflict(IOException ex) => OperatingSystem.IsWindows()
+        ? (ex.HResult & 0xFFFF) is SharingViolation or LockViolation
+        : ex.HResult == (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? 35 : WouldBlock);
+
+    private const int WouldBlock = 11;
+    private const int SharingViolation = 32;
+    private const int LockViolation = 33;
 
     public void Dispose() => _lock.Dispose();
 }

@@ -101,11 +101,14 @@ internal sealed class WalWriter : IDisposable
         try
         {
             _pipe.Complete();
-            _file.Dispose();
         }
         catch (IOException) when (_failure is not null)
         {
             // The log already failed; what it could not write is not acknowledged and recovery cuts it off.
+        }
+        finally
+        {
+            _file.Dispose();
         }
 
         _encoder.Dispose();

@@ -14,6 +14,11 @@ internal sealed class WatchSubscription<T> : IDisposable
 {
     private readonly IObserver<WatchEvent<T>> _observer;
     private readonly ILogger _logger;
+    /// <summary>
+    /// Cancelled by <see cref="Dispose"/> to stop the loop. Never disposed: the loop may end (and would dispose it)
+    /// between <see cref="Dispose"/> marking the stop and cancelling, and a source with no timer and no wait handle
+    /// holds nothing that needs releasing.
+    /// </summary>
     private readonly CancellationTokenSource _cancellation = new();
 
     /// <summary>0 while active; 1 once disposed or terminated.</summary>
@@ -40,13 +45,20 @@ internal sealed class WatchSubscription<T> : IDisposable
             return;
         }
 
-        _ = Task.Run(() => RunAsync(source));
+        Completion = Task.Run(() => RunAsync(source));
     }
+
+    /// <summary>Completes when the delivery loop has ended.</summary>
+    internal Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Runs inside <see cref="Dispose"/> between marking the stop and cancelling (tests pause there).</summary>
+    internal Action? StopMarked { get; set; }
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
+            StopMarked?.Invoke();
             _cancellation.Cancel();
         }
     }
@@ -88,10 +100,6 @@ internal sealed class WatchSubscription<T> : IDisposable
         catch (Exception ex)
         {
             Terminate(ex);
-        }
-        finally
-        {
-            _cancellation.Dispose();
         }
     }
 

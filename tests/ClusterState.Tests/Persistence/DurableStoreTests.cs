@@ -69,6 +69,43 @@ public sealed class DurableStoreTests
     }
 
     [Test]
+    public void A_read_only_file_system_is_reported_as_such_not_as_another_store()
+    {
+        // A real read-only mount where the machine allows it (root on Linux); otherwise there is nothing to test here.
+        var mountPoint = _dir.Sub("ro");
+        Directory.CreateDirectory(mountPoint);
+        if (!OperatingSystem.IsLinux() || !Run("mount", $"-t tmpfs -o ro,size=1m tmpfs {mountPoint}"))
+        {
+            Assert.Ignore("mounting a read-only file system needs root on Linux");
+        }
+
+        try
+        {
+            var error = Assert.Throws<StoreUnavailableException>(() => new ClusterStore(new ClusterStoreOptions { DataDirectory = mountPoint }));
+            Assert.That(error!.Message, Does.Not.Contain("another store"));
+            Assert.That(error.Message, Does.Contain("Read-only file system"));
+        }
+        finally
+        {
+            Run("umount", mountPoint);
+        }
+
+        static bool Run(string command, string arguments)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+                process.WaitForExit();
+                return process.ExitCode == 0;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return false;
+            }
+        }
+    }
+
+    [Test]
     public async Task Concurrent_writers_share_fsyncs_and_every_acknowledged_write_survives()
     {
         const int Writers = 64;

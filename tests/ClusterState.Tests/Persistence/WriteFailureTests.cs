@@ -46,6 +46,38 @@ public sealed class WriteFailureTests
         await reopened.Services.CreateAsync(Objects.Service("again", clusterIP: "10.96.8.8"));
     }
 
+    [Test]
+    public async Task A_store_whose_log_failed_releases_its_segment_file_on_dispose()
+    {
+        using var dir = new TempDirectory();
+        var budget = new Budget { Left = 2000 };
+        var opened = new List<FullDisk>();
+        var options = new ClusterStoreOptions
+        {
+            DataDirectory = dir.Path,
+            OpenSegment = (path, create) =>
+            {
+                var file = new FullDisk(new FileStream(path, create ? FileMode.CreateNew : FileMode.Open, FileAccess.Write, FileShare.Read, 0), budget);
+                opened.Add(file);
+                return file;
+            },
+        };
+
+        using (var store = new ClusterStore(options))
+        {
+            Assert.ThrowsAsync<StoreUnavailableException>(async () =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    await store.Services.CreateAsync(Objects.Service($"s{i}", clusterIP: $"10.96.0.{i + 1}"));
+                }
+            });
+        }
+
+        Assert.That(opened, Is.Not.Empty);
+        Assert.That(opened.Select(f => f.IsDisposed), Is.All.True, "every segment file is closed once the store is disposed");
+    }
+
     /// <summary>Bytes the disk still takes, shared by every segment.</summary>
     private sealed class Budget
     {
@@ -100,10 +132,13 @@ public sealed class WriteFailureTests
             return Task.CompletedTask;
         }
 
+        public bool IsDisposed { get; private set; }
+
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
+                IsDisposed = true;
                 inner.Dispose();
             }
 

@@ -121,6 +121,26 @@ public sealed class ObservableContractTests
         Assert.That(observer.Events.Single().Type, Is.EqualTo(WatchEventType.Added));
     }
 
+    [Test]
+    public async Task Dispose_does_not_throw_when_the_loop_ends_between_the_stop_and_the_cancel()
+    {
+        // The interleaving: Dispose marks the stop; the loop takes one more event, sees the stop and ends; then
+        // Dispose cancels. The loop must not have released what Dispose still uses.
+        using var store = new ClusterStore();
+        var observer = new WatchCollector<Service> { Until = e => e.Revision == 1 };
+        var subscription = (ClusterState.Watch.WatchSubscription<Service>)store.Services.Watch().Subscribe(observer);
+        await store.Services.CreateAsync(Objects.Service());
+        await observer.Reached.Task.Within();
+        subscription.StopMarked = () =>
+        {
+            store.Services.CreateAsync(Objects.Service("api", clusterIP: "10.96.0.11")).AsTask().Wait();
+            Assert.That(subscription.Completion.Wait(TaskTimeouts.Long), Is.True, "the loop ended");
+        };
+
+        Assert.DoesNotThrow(subscription.Dispose);
+        Assert.That(observer.Events, Has.Count.EqualTo(1), "nothing is delivered after Dispose");
+    }
+
     internal static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TaskTimeouts.Long;
