@@ -28,7 +28,8 @@ internal static class Recovery
             options.WalSegmentBytes,
             options.Durability == DurabilityMode.Fsync,
             state.Publish,
-            options.OpenSegment);
+            options.OpenSegment,
+            options.MaxLogRecordBytes);
         var snapshotter = new Snapshotter(state, directory, time, options.SnapshotEveryRevisions, () => wal.CurrentSegmentPath, logger)
         {
             LastSnapshotRevision = snapshotRevision,

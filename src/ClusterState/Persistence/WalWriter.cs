@@ -28,6 +28,9 @@ internal sealed class WalWriter : IDisposable
     private readonly BinaryEncoder _encoder = new(4096);
     private readonly Task _loop;
     private readonly Func<string, bool, Stream> _open;
+
+    /// <summary>The largest record body this writer produces: never more than the reader accepts.</summary>
+    private readonly int _maxRecordBytes;
     private Stream _file;
     private string _segmentPath;
     private PipeWriter _pipe;
@@ -35,8 +38,9 @@ internal sealed class WalWriter : IDisposable
     private volatile Exception? _failure;
 
     /// <summary>Opens <paramref name="segmentPath"/> for appending at <paramref name="validLength"/>, or starts a new segment.</summary>
-    public WalWriter(string directory, string? segmentPath, long validLength, long nextRevision, long segmentBytes, bool fsync, Action<long> onDurable, Func<string, bool, Stream>? open = null)
+    public WalWriter(string directory, string? segmentPath, long validLength, long nextRevision, long segmentBytes, bool fsync, Action<long> onDurable, Func<string, bool, Stream>? open = null, int maxRecordBytes = WalRecord.MaxBodyBytes)
     {
+        _maxRecordBytes = Math.Min(maxRecordBytes, WalRecord.MaxBodyBytes);
         _directory = directory;
         _segmentBytes = segmentBytes;
         _fsync = fsync;
@@ -74,10 +78,16 @@ internal sealed class WalWriter : IDisposable
     /// Queues <paramref name="batch"/>; the task completes once it is durable and published. Call under the commit
     /// lock, in revision order.
     /// </summary>
+    /// <exception cref="LimitExceededException">The record is larger than the reader accepts; nothing was queued.</exception>
     public Task Append(CommittedBatch batch)
     {
         _encoder.Clear();
         WalRecord.WriteBatch(_encoder, batch);
+        if (_encoder.Length - WalRecord.FrameHeaderBytes > _maxRecordBytes)
+        {
+            // Refused before it is queued: a record the reader would refuse must never be acknowledged.
+            throw new LimitExceededException("log record size (bytes)", _encoder.Length - WalRecord.FrameHeaderBytes, _maxRecordBytes, $"revision {batch.Revision}");
+        }
         var buffer = ArrayPool<byte>.Shared.Rent(_encoder.Length);
         _encoder.WrittenSpan.CopyTo(buffer);
         return Enqueue(new Pending(buffer, _encoder.Length, batch.Revision));

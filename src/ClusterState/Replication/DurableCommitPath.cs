@@ -21,7 +21,25 @@ internal sealed class DurableCommitPath(MvccStore state, WalWriter wal, Snapshot
         {
             ThrowIfUnavailable();
             result = State.Apply(request, publish: false, out var batch);
-            durable = batch is null ? wal.Barrier(State.AppliedRevisionLocked) : wal.Append(batch);
+            if (batch is null)
+            {
+                durable = wal.Barrier(State.AppliedRevisionLocked);
+            }
+            else
+            {
+                try
+                {
+                    durable = wal.Append(batch);
+                }
+                catch
+                {
+                    // The record could not be built (over the record limit, or an object the encoder cannot
+                    // write): nothing of the write may stay applied, and its revision is not used.
+                    State.UndoUnpublishedLocked(batch);
+                    throw;
+                }
+            }
+
             Compaction.CompactIfDue(State);
         }
 

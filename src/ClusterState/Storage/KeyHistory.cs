@@ -65,6 +65,18 @@ internal sealed class KeyHistory(ObjectName name)
     }
 
     /// <summary>
+    /// Removes the newest version, written at <paramref name="revision"/> and never published (a batch the log could
+    /// not take); the caller holds the commit lock. Returns true when the key has no version left.
+    /// </summary>
+    public bool RemoveUnpublishedHeadLocked(long revision)
+    {
+        var head = _head;
+        Debug.Assert(head is not null && head.ModRevision == revision, "the head is the unpublished version");
+        _head = head!.Previous;
+        return _head is null;
+    }
+
+    /// <summary>
     /// Drops versions that no read at <paramref name="revision"/> or later can see; the caller holds the commit
     /// lock. Returns true when nothing visible remains (the key's newest version is a tombstone at or below
     /// <paramref name="revision"/>), so the key can be removed.

@@ -81,6 +81,34 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>
+    /// Takes back <paramref name="batch"/>, the last one applied and not yet published (its log record could not be
+    /// written: it failed to encode, or is over the record limit): the state is as before it was applied, and the
+    /// next batch gets its revision. The caller holds the commit lock.
+    /// </summary>
+    public void UndoUnpublishedLocked(CommittedBatch batch)
+    {
+        if (batch.Revision != _applied || batch.Revision <= Revision)
+        {
+            throw new InvalidOperationException($"Only the last applied, unpublished batch can be undone (batch {batch.Revision}, applied {_applied}, published {Revision}).");
+        }
+
+        foreach (var change in batch.Changes)
+        {
+            var meta = change.Object.Metadata;
+            var name = new ObjectName(meta.Namespace, meta.Name);
+            var table = Table(change.Object.Kind);
+            if (table.Find(name) is { } history && history.RemoveUnpublishedHeadLocked(batch.Revision))
+            {
+                table.RemoveLocked(name);
+            }
+        }
+
+        Log.RemoveLastLocked(batch.Revision);
+        _applied = batch.Revision - 1;
+        AssertInvariants();
+    }
+
+    /// <summary>
     /// Makes revisions up to <paramref name="revision"/> visible to readers and watchers. Called in revision order,
     /// by one thread at a time (the commit path, or the durable log's flusher).
     /// </summary>

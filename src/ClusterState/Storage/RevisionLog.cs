@@ -61,6 +61,15 @@ internal sealed class RevisionLog
         Volatile.Write(ref spine.Chunks[chunk][offset & ChunkMask], batch);
     }
 
+    /// <summary>Removes the batch at <paramref name="revision"/>, the last appended and never published; the caller holds the commit lock.</summary>
+    public void RemoveLastLocked(long revision)
+    {
+        var spine = _spine;
+        var offset = revision - spine.BaseRevision;
+        Debug.Assert(offset >= 0 && (offset >> ChunkBits) < spine.Chunks.Length, "the batch is in the log");
+        Volatile.Write(ref spine.Chunks[offset >> ChunkBits][offset & ChunkMask], null);
+    }
+
     /// <summary>Makes an empty log start at <paramref name="firstRevision"/>; the caller holds the commit lock.</summary>
     public void RebaseLocked(long firstRevision) => _spine = new Spine(firstRevision, []);
 

@@ -231,7 +231,7 @@ public sealed class ClusterStore : IClusterStore
 
     /// <inheritdoc />
     public IObservable<WatchEvent<ClusterObject>> Watch(WatchOptions? options = null) =>
-        new WatchObservable<ClusterObject>(Hub, null, options, Logger);
+        WatchObservable<ClusterObject>.Create(Hub, null, options, Logger);
 
     /// <inheritdoc />
     public IAsyncEnumerable<WatchEvent<ClusterObject>> WatchAsync(WatchOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -19,6 +19,17 @@ public sealed class ClusterStoreOptions
     public int MaxOperationsPerTransaction { get; set; } = 1024;
 
     /// <summary>
+    /// The largest transaction accepted, in bytes of its objects' encoded form added up (each branch on its own).
+    /// A larger one fails with <see cref="LimitExceededException"/> before it reaches the commit path. It keeps every
+    /// write a single log record and a single Raft entry that the store can read back. Default: 8 MiB; at least
+    /// <see cref="MaxObjectBytes"/> and at most 256 MiB.
+    /// </summary>
+    public long MaxTransactionBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>The largest value <see cref="MaxTransactionBytes"/> may take: far below the log's record limit.</summary>
+    public const long MaxTransactionBytesCeiling = 256L * 1024 * 1024;
+
+    /// <summary>
     /// How many revisions of history the store keeps for reads at past revisions and for watches to replay and
     /// catch up from; older history is compacted automatically as writes arrive. Null turns automatic compaction
     /// off (history then grows until <see cref="IClusterStore.CompactAsync"/> is called, as etcd without
@@ -65,11 +76,20 @@ public sealed class ClusterStoreOptions
     /// </summary>
     internal Func<string, bool, Stream>? OpenSegment { get; set; }
 
+    /// <summary>
+    /// The largest log record the writer produces; never above what the reader accepts. Lowered by tests to reach
+    /// the writer's own check, which backs up <see cref="MaxTransactionBytes"/>.
+    /// </summary>
+    internal int MaxLogRecordBytes { get; set; } = Persistence.WalRecord.MaxBodyBytes;
+
     /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxObjectBytes, 1024, nameof(MaxObjectBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOperationsPerTransaction, 1, nameof(MaxOperationsPerTransaction));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxTransactionBytes, MaxObjectBytes, nameof(MaxTransactionBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxTransactionBytes, MaxTransactionBytesCeiling, nameof(MaxTransactionBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxLogRecordBytes, Persistence.WalRecord.MaxBodyBytes, nameof(MaxLogRecordBytes));
         if (HistoryRetention is { } retention)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(retention, 1, nameof(HistoryRetention));

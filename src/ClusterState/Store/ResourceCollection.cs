@@ -1,5 +1,6 @@
 using ClusterState.Model;
 using ClusterState.Storage;
+using ClusterState.Validation;
 using ClusterState.Watch;
 
 namespace ClusterState;
@@ -21,6 +22,7 @@ internal sealed class ResourceCollection<T>(ClusterStore store) : IResourceColle
 
     public ListResult<T> List(ListOptions? options = null)
     {
+        ObjectValidator.ValidateQuery(options?.LabelSelector, "list options");
         var state = store.State;
         var at = state.ResolveReadRevision(options?.Revision);
         var items = state.List<T>(Kind, at, options?.Namespace, options?.LabelSelector);
@@ -40,7 +42,7 @@ internal sealed class ResourceCollection<T>(ClusterStore store) : IResourceColle
         WriteAsync(TxnOperation.Delete(Kind, @namespace, name, expectedResourceVersion), cancellationToken);
 
     public IObservable<WatchEvent<T>> Watch(WatchOptions? options = null) =>
-        new WatchObservable<T>(store.Hub, Kind, options, store.Logger);
+        WatchObservable<T>.Create(store.Hub, Kind, options, store.Logger);
 
     public IAsyncEnumerable<WatchEvent<T>> WatchAsync(WatchOptions? options = null, CancellationToken cancellationToken = default) =>
         WatchStream.Open<T>(store.Hub, Kind, options, cancellationToken);

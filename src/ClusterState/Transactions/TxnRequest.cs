@@ -79,13 +79,18 @@ internal sealed class TxnRequest
     private static void CheckBranch(TxnOperation[] operations, string branch, ClusterStoreOptions options)
     {
         HashSet<(ResourceKind, ObjectNameKey)>? seen = operations.Length > 1 ? [] : null;
+        long bytes = 0;
         for (var i = 0; i < operations.Length; i++)
         {
             var operation = operations[i];
             ArgumentNullException.ThrowIfNull(operation, nameof(operations));
             if (operation.Object is { } obj)
             {
-                ObjectValidator.Validate(obj, options.MaxObjectBytes);
+                bytes += ObjectValidator.Validate(obj, options.MaxObjectBytes);
+                if (bytes > options.MaxTransactionBytes)
+                {
+                    throw new LimitExceededException("transaction size (bytes)", bytes, options.MaxTransactionBytes, $"transaction ({branch} branch, up to operation {i})");
+                }
             }
             else if (string.IsNullOrEmpty(operation.Name))
             {

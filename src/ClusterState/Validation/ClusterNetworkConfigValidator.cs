@@ -52,15 +52,15 @@ internal static class ClusterNetworkConfigValidator
         }
         else
         {
-            context.Measure(spec.ClusterDomain);
+            context.Measure("clusterDomain", spec.ClusterDomain);
             context.Check("clusterDomain", Rules.DnsSubdomain(spec.ClusterDomain));
         }
 
         context.Optional("networkPlugin", spec.NetworkPlugin, Rules.QualifiedName);
         foreach (var pair in spec.PluginSettings)
         {
-            context.Measure(pair.Key);
-            context.Measure(pair.Value);
+            context.Measure("pluginSettings", pair.Key);
+            context.Measure("pluginSettings", pair.Value);
             if (Rules.QualifiedName(pair.Key) is { } keyError)
             {
                 using var k = context.EnterKey("pluginSettings", pair.Key);
@@ -81,7 +81,7 @@ internal static class ClusterNetworkConfigValidator
         {
             using var scope = context.Enter(field, i);
             var value = cidrs[i];
-            context.Measure(value);
+            context.Measure(string.Empty, value);
             if (value is null)
             {
                 context.Error(string.Empty, "must not be null");

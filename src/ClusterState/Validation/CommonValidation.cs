@@ -23,7 +23,7 @@ internal static class CommonValidation
             return;
         }
 
-        context.Measure(value);
+        context.Measure(field, value);
         context.Check(field, rule(value));
     }
 
@@ -54,7 +54,7 @@ internal static class CommonValidation
         }
         else
         {
-            context.Measure(metadata.Name);
+            context.Measure("name", metadata.Name);
             context.Check("name", nameRule(metadata.Name));
         }
 
@@ -66,11 +66,15 @@ internal static class CommonValidation
             }
             else
             {
-                context.Measure(metadata.Namespace);
+                context.Measure("namespace", metadata.Namespace);
                 context.Check("namespace", Rules.DnsLabel(metadata.Namespace));
             }
         }
-        else if (!string.IsNullOrEmpty(metadata.Namespace))
+        else if (metadata.Namespace is null)
+        {
+            context.Error("namespace", "Required value: empty on a cluster-scoped kind, not null");
+        }
+        else if (metadata.Namespace.Length > 0)
         {
             context.Error("namespace", "Forbidden: not allowed on a cluster-scoped kind");
         }
@@ -103,8 +107,8 @@ internal static class CommonValidation
         for (var i = 0; i < values.Count; i++)
         {
             var value = values[i];
-            context.Measure(value);
             using var scope = context.Enter(field, i);
+            context.Measure(string.Empty, value);
             context.Check(string.Empty, value is null ? "must not be null" : rule(value));
         }
     }
@@ -114,8 +118,8 @@ internal static class CommonValidation
     {
         foreach (var pair in labels)
         {
-            context.Measure(pair.Key);
-            context.Measure(pair.Value);
+            context.Measure(field, pair.Key);
+            context.Measure(field, pair.Value);
             var keyError = Rules.QualifiedName(pair.Key);
             var valueError = Rules.LabelValue(pair.Value);
             if (keyError is not null || valueError is not null)
@@ -133,8 +137,8 @@ internal static class CommonValidation
         long total = 0;
         foreach (var pair in annotations)
         {
-            context.Measure(pair.Key);
-            context.Measure(pair.Value);
+            context.Measure("annotations", pair.Key);
+            context.Measure("annotations", pair.Value);
             total += Encoding.UTF8.GetByteCount(pair.Key) + Encoding.UTF8.GetByteCount(pair.Value);
             if (Rules.QualifiedName(pair.Key) is { } keyError)
             {
@@ -169,7 +173,7 @@ internal static class CommonValidation
                 continue;
             }
 
-            context.Measure(requirement.Key);
+            context.Measure("key", requirement.Key);
             context.Check("key", requirement.Key is null ? "Required value" : Rules.QualifiedName(requirement.Key));
             context.Enum("operator", requirement.Operator);
             switch (requirement.Operator)
@@ -197,11 +201,11 @@ internal static class CommonValidation
         using var scope = context.Enter(field);
         context.Optional("namespace", reference.Namespace, Rules.DnsLabel);
         context.Optional("name", reference.Name, Rules.DnsSubdomain);
-        context.Measure(reference.Kind);
-        context.Measure(reference.Uid);
-        context.Measure(reference.ApiVersion);
-        context.Measure(reference.ResourceVersion);
-        context.Measure(reference.FieldPath);
+        context.Measure("kind", reference.Kind);
+        context.Measure("uid", reference.Uid);
+        context.Measure("apiVersion", reference.ApiVersion);
+        context.Measure("resourceVersion", reference.ResourceVersion);
+        context.Measure("fieldPath", reference.FieldPath);
     }
 
     /// <summary>
@@ -230,7 +234,7 @@ internal static class CommonValidation
             }
             else
             {
-                context.Measure(port.Name);
+                context.Measure("name", port.Name);
                 context.Check("name", Rules.DnsLabel(port.Name));
                 if (IsDuplicateName(ports, i, ref names))
                 {
@@ -286,7 +290,7 @@ internal static class CommonValidation
         }
         else
         {
-            context.Measure(value);
+            context.Measure(field, value);
         }
     }
 }

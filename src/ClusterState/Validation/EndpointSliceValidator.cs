@@ -55,7 +55,7 @@ internal static class EndpointSliceValidator
         {
             using var scope = context.Enter("addresses", a);
             var address = endpoint.Addresses[a];
-            context.Measure(address);
+            context.Measure(string.Empty, address);
             context.Check(string.Empty, address is null ? "must not be null" : AddressError(addressType, address));
         }
 
@@ -91,7 +91,7 @@ internal static class EndpointSliceValidator
         for (var i = 0; i < values.Count; i++)
         {
             using var scope = context.Enter(field, i);
-            context.Measure(values[i]);
+            context.Measure("name", values[i]);
             context.Check("name", values[i] is null ? "must not be null" : rule(values[i]));
         }
     }

@@ -46,7 +46,7 @@ internal static class EndpointsValidator
                 continue;
             }
 
-            context.Measure(address.IP);
+            context.Measure("ip", address.IP);
             context.Check("ip", address.IP is null ? "Required value" : Rules.EndpointIP(address.IP));
             context.Optional("hostname", address.Hostname, Rules.DnsLabel);
             context.Optional("nodeName", address.NodeName, Rules.DnsSubdomain);

@@ -94,7 +94,7 @@ internal static class NetworkPolicyValidator
                 }
                 else if (value.Name is { } name)
                 {
-                    context.Measure(name);
+                    context.Measure("port", name);
                     context.Check("port", Rules.PortName(name));
                 }
                 else
@@ -157,7 +157,7 @@ internal static class NetworkPolicyValidator
 
     private static void IPBlock(ValidationContext context, IPBlock block)
     {
-        context.Measure(block.Cidr);
+        context.Measure("cidr", block.Cidr);
         if (string.IsNullOrEmpty(block.Cidr))
         {
             context.Error("cidr", "Required value");
@@ -170,7 +170,7 @@ internal static class NetworkPolicyValidator
         {
             using var scope = context.Enter("except", i);
             var except = block.Except[i];
-            context.Measure(except);
+            context.Measure(string.Empty, except);
             if (except is null)
             {
                 context.Error(string.Empty, "must not be null");

@@ -60,6 +60,33 @@ internal static class ObjectValidator
         }
     }
 
+    /// <summary>
+    /// Checks the label selector of a list or watch request (null items, keys, operators, values), so that a bad
+    /// one fails with a field path instead of failing while objects are matched.
+    /// </summary>
+    /// <exception cref="ValidationException">The selector is not valid; every violation is listed.</exception>
+    public static void ValidateQuery(LabelSelector? selector, string subject)
+    {
+        if (selector is null)
+        {
+            return;
+        }
+
+        var context = ValidationContext.Rent();
+        try
+        {
+            CommonValidation.Selector(context, "labelSelector", selector);
+            if (context.HasErrors)
+            {
+                throw new ValidationException(subject, [.. context.Errors]);
+            }
+        }
+        finally
+        {
+            context.Return();
+        }
+    }
+
     /// <summary><c>Kind namespace/name</c>, for messages.</summary>
     public static string Describe(ClusterObject obj)
     {

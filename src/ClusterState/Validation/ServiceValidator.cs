@@ -49,7 +49,7 @@ internal static class ServiceValidator
             }
             else
             {
-                context.Measure(spec.ExternalName);
+                context.Measure("externalName", spec.ExternalName);
                 context.Check("externalName", Rules.DnsSubdomain(spec.ExternalName.TrimEnd('.')));
             }
         }
@@ -106,13 +106,13 @@ internal static class ServiceValidator
 
         if (spec.LoadBalancerIP is not null)
         {
-            context.Measure(spec.LoadBalancerIP);
+            context.Measure("loadBalancerIP", spec.LoadBalancerIP);
             context.Check("loadBalancerIP", Rules.IP(spec.LoadBalancerIP, out _));
         }
 
         if (spec.LoadBalancerClass is not null)
         {
-            context.Measure(spec.LoadBalancerClass);
+            context.Measure("loadBalancerClass", spec.LoadBalancerClass);
             if (spec.Type != ServiceType.LoadBalancer)
             {
                 context.Error("loadBalancerClass", "Forbidden: may only be set on a Service of type LoadBalancer");
@@ -151,7 +151,7 @@ internal static class ServiceValidator
             }
             else
             {
-                context.Measure(port.Name);
+                context.Measure("name", port.Name);
                 context.Check("name", Rules.DnsLabel(port.Name));
             }
 
@@ -184,7 +184,7 @@ internal static class ServiceValidator
             }
             else if (port.TargetPort.Name is { } targetName)
             {
-                context.Measure(targetName);
+                context.Measure("targetPort", targetName);
                 context.Check("targetPort", Rules.PortName(targetName));
             }
 
@@ -281,7 +281,7 @@ internal static class ServiceValidator
     private static void ValidateClusterIP(ValidationContext context, ServiceSpec spec, int index, string? ip, string field, int count, ref AddressFamily? firstFamily, out bool secondFamily)
     {
         secondFamily = false;
-        context.Measure(ip);
+        context.Measure(field, ip);
         if (ip is null)
         {
             context.Error(field, "must not be null");
@@ -347,7 +347,7 @@ internal static class ServiceValidator
 
             if (ingress.IP is not null)
             {
-                context.Measure(ingress.IP);
+                context.Measure("ip", ingress.IP);
                 context.Check("ip", Rules.IP(ingress.IP, out _));
             }
 
@@ -366,7 +366,7 @@ internal static class ServiceValidator
                 context.MeasureScalar();
                 context.Check("port", Rules.PortNumber(port.Port));
                 context.Enum("protocol", port.Protocol);
-                context.Measure(port.Error);
+                context.Measure("error", port.Error);
             }
         }
 
@@ -380,12 +380,14 @@ internal static class ServiceValidator
                 continue;
             }
 
-            context.Measure(condition.Type);
+            context.Measure("type", condition.Type);
             context.Check("type", condition.Type is null ? "Required value" : Rules.QualifiedName(condition.Type));
-            context.Measure(condition.Status);
+            context.Measure("status", condition.Status);
             context.Check("status", condition.Status is "True" or "False" or "Unknown" ? null : "Unsupported value: supported values: \"True\", \"False\", \"Unknown\"");
-            context.Measure(condition.Reason);
-            context.Measure(condition.Message);
+            context.Measure("reason", condition.Reason);
+            context.Check("reason", condition.Reason is null ? "Required value: may be empty, not null" : null);
+            context.Measure("message", condition.Message);
+            context.Check("message", condition.Message is null ? "Required value: may be empty, not null" : null);
             context.MeasureScalar();
             context.MeasureScalar();
         }

@@ -66,14 +66,50 @@ internal sealed class ValidationContext
         _errors.Add(new ValidationError(PathOf(field), message));
     }
 
-    /// <summary>Adds a string's encoded size.</summary>
-    public void Measure(string? value)
+    /// <summary>
+    /// Adds a string's encoded size, and reports <paramref name="field"/> when the string is not well-formed UTF-16
+    /// (a lone surrogate): it could not be stored as UTF-8 and read back unchanged.
+    /// </summary>
+    public void Measure(string field, string? value)
     {
-        if (value is not null)
+        if (value is null)
         {
-            Size += 2 + Encoding.UTF8.GetByteCount(value);
+            return;
         }
+
+        int bytes;
+        try
+        {
+            bytes = Strict.GetByteCount(value);
+        }
+        catch (EncoderFallbackException)
+        {
+            Error(field, $"Invalid value: contains a lone UTF-16 surrogate at index {LoneSurrogateIndex(value)}: text must be valid Unicode");
+            bytes = Encoding.UTF8.GetByteCount(value);
+        }
+
+        Size += 2 + bytes;
     }
+
+    /// <summary>The index of the first unpaired surrogate in <paramref name="value"/>.</summary>
+    private static int LoneSurrogateIndex(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Adds the encoded size of a fixed-size value (number, flag, enum).</summary>
     public void MeasureScalar() => Size += 8;

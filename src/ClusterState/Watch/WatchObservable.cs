@@ -7,6 +7,14 @@ namespace ClusterState.Watch;
 internal sealed class WatchObservable<T>(WatchHub hub, ResourceKind? kind, WatchOptions? options, ILogger logger) : IObservable<WatchEvent<T>>
     where T : ClusterObject
 {
+    /// <summary>Checks the options at once (a bad selector throws here, not in a subscriber's OnError).</summary>
+    /// <exception cref="ValidationException">The label selector is not valid.</exception>
+    public static WatchObservable<T> Create(WatchHub hub, ResourceKind? kind, WatchOptions? options, ILogger logger)
+    {
+        Validation.ObjectValidator.ValidateQuery(options?.LabelSelector, "watch options");
+        return new WatchObservable<T>(hub, kind, options, logger);
+    }
+
     public IDisposable Subscribe(IObserver<WatchEvent<T>> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);

@@ -18,6 +18,7 @@ internal static class WatchStream
         where T : ClusterObject
     {
         options ??= new WatchOptions();
+        Validation.ObjectValidator.ValidateQuery(options.LabelSelector, "watch options");
         if (options.StartRevision is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.StartRevision, "StartRevision is a positive revision, or null for 'now'.");
