@@ -14,8 +14,12 @@ internal sealed class DataDirectory : IDisposable
         _lock = lockFile;
         WalPath = Path.Combine(root, "wal");
         SnapshotPath = Path.Combine(root, "snap");
-        Directory.CreateDirectory(WalPath);
-        Directory.CreateDirectory(SnapshotPath);
+        if (!Directory.Exists(WalPath) || !Directory.Exists(SnapshotPath))
+        {
+            Directory.CreateDirectory(WalPath);
+            Directory.CreateDirectory(SnapshotPath);
+            Files.DurableFiles.SyncDirectory(root);
+        }
     }
 
     public string Root { get; }

@@ -1,3 +1,4 @@
+using ClusterState.Persistence.Files;
 using ClusterState.Replication;
 using ClusterState.Storage;
 using Microsoft.Extensions.Logging;
@@ -40,10 +41,7 @@ internal static class Recovery
     /// <summary>Loads the newest snapshot, if any, and returns its revision (0 when none).</summary>
     private static long LoadNewestSnapshot(DataDirectory directory, MvccStore state)
     {
-        foreach (var stale in Directory.EnumerateFiles(directory.SnapshotPath, "*.tmp"))
-        {
-            File.Delete(stale);
-        }
+        DurableFiles.DeleteTemporaryFiles(directory.SnapshotPath);
 
         var newest = Snapshotter.Snapshots(directory.SnapshotPath).LastOrDefault();
         if (newest is null)

@@ -1,3 +1,4 @@
+using ClusterState.Persistence.Files;
 using ClusterState.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -5,7 +6,7 @@ namespace ClusterState.Persistence;
 
 /// <summary>
 /// Takes the durable store's snapshots: pins the current revision, reads every object at it without locks
-/// (writes continue), unpins, writes <c>snap/&lt;revision&gt;.snap</c> (temporary file, fsync, rename), then removes
+/// (writes continue), unpins, writes <c>snap/&lt;revision&gt;.snap</c> (written atomically through <see cref="DurableFiles"/>), then removes
 /// older snapshots and the log segments the new one covers. At most one runs at a time.
 /// </summary>
 internal sealed class Snapshotter(MvccStore state, DataDirectory directory, TimeProvider time, long every, Func<string?> currentSegment, ILogger logger)
@@ -66,15 +67,11 @@ internal sealed class Snapshotter(MvccStore state, DataDirectory directory, Time
         var (revision, objects) = state.CaptureCurrent();
 
         var final = Path.Combine(directory.SnapshotPath, SnapshotName(revision));
-        var temporary = final + ".tmp";
-        var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
-        await using (file.ConfigureAwait(false))
-        {
-            await SnapshotFile.WriteAsync(file, revision, objects, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, final, overwrite: true);
+        await DurableFiles.WriteAtomicallyAsync(
+            final,
+            (file, ct) => SnapshotFile.WriteAsync(file, revision, objects, time.GetUtcNow(), ct),
+            fsync: true,
+            cancellationToken).ConfigureAwait(false);
         LastSnapshotRevision = revision;
         RemoveCovered(revision);
         Log.SnapshotTaken(logger, revision, objects.Count);
@@ -82,8 +79,7 @@ internal sealed class Snapshotter(MvccStore state, DataDirectory directory, Time
     }
 
     /// <summary>The snapshot files, oldest first.</summary>
-    public static List<string> Snapshots(string directory) =>
-        [.. Directory.EnumerateFiles(directory, "*.snap").Order(StringComparer.Ordinal)];
+    public static List<string> Snapshots(string directory) => DurableFiles.List(directory, ".snap");
 
     public static string SnapshotName(long revision) => $"{revision:D20}.snap";
 

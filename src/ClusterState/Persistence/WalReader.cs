@@ -1,14 +1,14 @@
-using System.Buffers.Binary;
 using ClusterState.Model;
+using ClusterState.Persistence.Files;
 using ClusterState.Storage;
 
 namespace ClusterState.Persistence;
 
 /// <summary>
-/// Reads the write-ahead log back at open. A record cut short at the very end of the last segment (a write
-/// interrupted by a crash, never acknowledged) is cut off; any other bad record (wrong checksum, bad length, a
-/// gap in revisions, an earlier segment cut short) stops the open with <see cref="CorruptDataException"/> naming
-/// the file and offset: committed data is never dropped silently.
+/// Reads the write-ahead log back at open, under <see cref="RecordFrame"/>'s rules: a torn tail of the last segment
+/// (a write interrupted by a crash, never acknowledged, with nothing valid after it) is cut off; any other damage,
+/// or a gap in revisions, stops the open with <see cref="CorruptDataException"/> naming the file and offset:
+/// committed data is never dropped silently.
 /// </summary>
 internal static class WalReader
 {
@@ -44,62 +44,36 @@ internal static class WalReader
                 throw new CorruptDataException(path, 0, "not a ClusterState log segment (bad magic or format version)");
             }
 
-            var position = WalWriter.SegmentHeader.Length;
-            while (position < bytes.Length)
+            var scan = RecordFrame.Scan(bytes, WalWriter.SegmentHeader.Length, path, isLast, WalRecord.MinBodyBytes, WalRecord.MaxBodyBytes, (body, position) =>
             {
-                var remaining = bytes.Length - position;
-                if (remaining < WalRecord.FrameHeaderBytes)
+                var (revision, changes) = WalRecord.ReadBatch(body, path, position + RecordFrame.HeaderBytes);
+                if (revision <= afterRevision)
                 {
-                    return TornOrCorrupt(path, position, isLast, last, "a record header is cut short");
+                    return;
                 }
 
-                var length = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(position));
-                var checksum = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(position + 4));
-                if (length == 0 && checksum == 0 && IsZero(bytes.AsSpan(position)))
+                if (revision != expected)
                 {
-                    // Zeros to the end: space the file system allocated but the crash left unwritten.
-                    return TornOrCorrupt(path, position, isLast, last, "zeros where a record should be");
+                    throw new CorruptDataException(path, position, $"revision {revision} follows {expected - 1}: the log has a gap");
                 }
 
-                if (length < WalRecord.MinBodyBytes || length > WalRecord.MaxBodyBytes)
+                try
                 {
-                    throw new CorruptDataException(path, position, $"a record length of {length} bytes is out of range");
+                    apply(revision, changes);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // The record decodes but contradicts the state it replays onto.
+                    throw new CorruptDataException(path, position, ex.Message, ex);
                 }
 
-                if (length > remaining - WalRecord.FrameHeaderBytes)
-                {
-                    return TornOrCorrupt(path, position, isLast, last, $"a record of {length} bytes is cut short");
-                }
+                expected++;
+                last = revision;
+            });
 
-                var body = bytes.AsSpan(position + WalRecord.FrameHeaderBytes, (int)length);
-                if (Crc32C.Compute(body) != checksum)
-                {
-                    throw new CorruptDataException(path, position, "the record's checksum does not match");
-                }
-
-                var (revision, changes) = WalRecord.ReadBatch(body, path, position + WalRecord.FrameHeaderBytes);
-                if (revision > afterRevision)
-                {
-                    if (revision != expected)
-                    {
-                        throw new CorruptDataException(path, position, $"revision {revision} follows {expected - 1}: the log has a gap");
-                    }
-
-                    try
-                    {
-                        apply(revision, changes);
-                    }
-                    catch (InvalidOperationException ex)
-                    {
-                        // The record decodes but contradicts the state it replays onto.
-                        throw new CorruptDataException(path, position, ex.Message, ex);
-                    }
-
-                    expected++;
-                    last = revision;
-                }
-
-                position += WalRecord.FrameHeaderBytes + (int)length;
+            if (scan.TornTail)
+            {
+                return new Tail(path, scan.ValidLength, last, true);
             }
 
             if (isLast)
@@ -112,11 +86,6 @@ internal static class WalReader
     }
 
     /// <summary>The segment files in revision order.</summary>
-    public static List<string> Segments(string directory) =>
-        [.. Directory.EnumerateFiles(directory, "*.wal").Order(StringComparer.Ordinal)];
+    public static List<string> Segments(string directory) => DurableFiles.List(directory, ".wal");
 
-    private static Tail TornOrCorrupt(string path, int position, bool isLast, long last, string problem) =>
-        isLast ? new Tail(path, position, last, true) : throw new CorruptDataException(path, position, problem + " in a segment that is not the last");
-
-    private static bool IsZero(ReadOnlySpan<byte> bytes) => !bytes.ContainsAnyExcept((byte)0);
 }

@@ -1,4 +1,5 @@
 using ClusterState.Model;
+using ClusterState.Persistence.Files;
 using ClusterState.Storage;
 
 namespace ClusterState.Persistence;
@@ -11,7 +12,7 @@ namespace ClusterState.Persistence;
 internal static class WalRecord
 {
     /// <summary>Bytes before the body: length and checksum.</summary>
-    public const int FrameHeaderBytes = 8;
+    public const int FrameHeaderBytes = RecordFrame.HeaderBytes;
 
     /// <summary>The smallest body: type and revision.</summary>
     public const int MinBodyBytes = 9;
@@ -24,9 +25,7 @@ internal static class WalRecord
     /// <summary>Encodes a committed batch as a framed record into <paramref name="e"/>.</summary>
     public static void WriteBatch(BinaryEncoder e, CommittedBatch batch)
     {
-        var start = e.Length;
-        e.Reserve(FrameHeaderBytes);
-        var bodyStart = e.Length;
+        var start = RecordFrame.Begin(e);
         e.WriteByte(BatchType);
         e.WriteUInt64Fixed((ulong)batch.Revision);
         e.WriteVarUInt((ulong)batch.Changes.Length);
@@ -46,9 +45,7 @@ internal static class WalRecord
             }
         }
 
-        var bodyLength = e.Length - bodyStart;
-        e.PatchUInt32(start, (uint)bodyLength);
-        e.PatchUInt32(start + 4, Crc32C.Compute(e.WrittenSpan.Slice(bodyStart, bodyLength)));
+        RecordFrame.End(e, start);
     }
 
     /// <summary>Decodes a batch body (already checked against its checksum).</summary>

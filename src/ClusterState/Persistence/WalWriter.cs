@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using ClusterState.Persistence.Files;
 using ClusterState.Storage;
 
 namespace ClusterState.Persistence;
@@ -229,6 +230,12 @@ internal sealed class WalWriter : IDisposable
         var file = _open(path, true);
         file.Write(SegmentHeader);
         Sync(file, _fsync);
+        if (_fsync)
+        {
+            // The new segment's name must survive a power loss as its records will.
+            DurableFiles.SyncDirectory(_directory);
+        }
+
         return (file, path, SegmentHeader.Length);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ClusterState.Persistence;
+using ClusterState.Persistence.Files;
 using ClusterState.Replication.Raft;
 
 namespace ClusterState.Replication;
@@ -11,7 +12,8 @@ namespace ClusterState.Replication;
 /// the loop sends the messages that depend on it.
 /// </summary>
 /// <remarks>
-/// Records are <c>[u32 body length][u32 CRC-32C of body][body]</c>. An entries record replaces the log from its first
+/// Records are framed and read back as the store's own log (<see cref="RecordFrame"/>: the same torn-tail rules), and
+/// files are created and replaced through <see cref="DurableFiles"/> (directory synced). An entries record replaces the log from its first
 /// index on, as <see cref="Ready.Entries"/> do. A snapshot rolls the log over: the snapshot file is written and
 /// synced first, then a new segment starting with the hard state, the snapshot marker and the entries after it;
 /// older segments and snapshots are deleted last, so a crash at any point leaves a readable directory.
@@ -25,7 +27,6 @@ internal sealed class RaftDiskStorage : IDisposable
     private const byte HardStateRecord = 1;
     private const byte EntriesRecord = 2;
     private const byte SnapshotRecord = 3;
-    private const int FrameHeaderBytes = 8;
     private const int MaxBodyBytes = 1 << 30;
 
     private readonly string _directory;
@@ -78,41 +79,10 @@ internal sealed class RaftDiskStorage : IDisposable
                 throw new CorruptDataException(path, 0, "not a ClusterState Raft log segment (bad magic or format version)");
             }
 
-            var position = SegmentMagic.Length;
-            while (position < bytes.Length)
-            {
-                var remaining = bytes.Length - position;
-                var length = remaining >= FrameHeaderBytes ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(position)) : 0;
-                var torn = remaining < FrameHeaderBytes
-                    || (length == 0 && !bytes.AsSpan(position).ContainsAnyExcept((byte)0))
-                    || (length <= MaxBodyBytes && length > remaining - FrameHeaderBytes);
-                if (torn)
-                {
-                    if (!isLast)
-                    {
-                        throw new CorruptDataException(path, position, "a record is cut short in a segment that is not the last");
-                    }
-
-                    break;
-                }
-
-                if (length == 0 || length > MaxBodyBytes)
-                {
-                    throw new CorruptDataException(path, position, $"a record length of {length} bytes is out of range");
-                }
-
-                var body = bytes.AsSpan(position + FrameHeaderBytes, (int)length);
-                if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(position + 4)))
-                {
-                    throw new CorruptDataException(path, position, "the record's checksum does not match");
-                }
-
-                ReadRecord(new BinaryDecoder(body, path, position + FrameHeaderBytes), ref hardState, entries, ref snapshotIndex);
-                position += FrameHeaderBytes + (int)length;
-            }
-
+            var scan = RecordFrame.Scan(bytes, SegmentMagic.Length, path, isLast, minBody: 1, MaxBodyBytes, (body, position) =>
+                ReadRecord(new BinaryDecoder(body, path, position + RecordFrame.HeaderBytes), ref hardState, entries, ref snapshotIndex));
             last = path;
-            validLength = position;
+            validLength = scan.ValidLength;
         }
 
         if (snapshot is { } snap && snapshotIndex > snap.Index)
@@ -198,9 +168,7 @@ internal sealed class RaftDiskStorage : IDisposable
     public void WriteSnapshotFile(RaftSnapshot snapshot)
     {
         var (index, term) = (snapshot.Index, snapshot.Term);
-        var path = SnapshotPath(index);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        DurableFiles.WriteAtomically(SnapshotPath(index), file =>
         {
             // [magic][i64 index][i64 term][u32 membership length][membership][u32 CRC-32C of all before][data]
             var membership = snapshot.Membership.Encode();
@@ -213,10 +181,7 @@ internal sealed class RaftDiskStorage : IDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(header.Length - 4), Crc32C.Compute(header.AsSpan(0, header.Length - 4)));
             file.Write(header);
             file.Write(snapshot.Data);
-            file.Flush(flushToDisk: _fsync);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        }, _fsync);
     }
 
     /// <summary>
@@ -239,6 +204,11 @@ internal sealed class RaftDiskStorage : IDisposable
         {
             File.Delete(old);
         }
+
+        if (_fsync)
+        {
+            DurableFiles.SyncDirectory(_directory);
+        }
     }
 
     /// <summary>Deletes the snapshot file at <paramref name="index"/> (one that a newer snapshot made useless).</summary>
@@ -258,9 +228,8 @@ internal sealed class RaftDiskStorage : IDisposable
     {
         _segmentNumber++;
         var path = Path.Combine(_directory, $"{_segmentNumber:D20}.rlog");
-        _segment = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _segment = DurableFiles.CreateNew(path, SegmentMagic, _fsync);
         _encoder.Clear();
-        _encoder.WriteBytes(SegmentMagic);
         WriteHardState(hardState);
         if (snapshot is { } s)
         {
@@ -305,12 +274,9 @@ internal sealed class RaftDiskStorage : IDisposable
 
     private void Frame(Action<BinaryEncoder> write)
     {
-        var start = _encoder.Length;
-        _encoder.Reserve(FrameHeaderBytes);
+        var start = RecordFrame.Begin(_encoder);
         write(_encoder);
-        var bodyLength = _encoder.Length - start - FrameHeaderBytes;
-        _encoder.PatchUInt32(start, (uint)bodyLength);
-        _encoder.PatchUInt32(start + 4, Crc32C.Compute(_encoder.WrittenSpan.Slice(start + FrameHeaderBytes, bodyLength)));
+        RecordFrame.End(_encoder, start);
     }
 
     private static void ReadRecord(BinaryDecoder d, ref HardState hardState, List<LogEntry> entries, ref long snapshotIndex)
@@ -366,13 +332,10 @@ internal sealed class RaftDiskStorage : IDisposable
 
     private RaftSnapshot? LoadSnapshot()
     {
-        foreach (var temporary in Directory.EnumerateFiles(_directory, "*.rsnap.tmp"))
-        {
-            // A snapshot that was being written when the process died; the log still covers it.
-            File.Delete(temporary);
-        }
+        // Snapshots that were being written when the process died; the log still covers them.
+        DurableFiles.DeleteTemporaryFiles(_directory);
 
-        var newest = Directory.EnumerateFiles(_directory, "*.rsnap").Order(StringComparer.Ordinal).LastOrDefault();
+        var newest = DurableFiles.List(_directory, ".rsnap").LastOrDefault();
         if (newest is null)
         {
             return null;
@@ -411,7 +374,7 @@ internal sealed class RaftDiskStorage : IDisposable
         return new RaftSnapshot(index, term, membership, bytes[(headerLength + 4)..]);
     }
 
-    private List<string> Segments() => [.. Directory.EnumerateFiles(_directory, "*.rlog").Order(StringComparer.Ordinal)];
+    private List<string> Segments() => DurableFiles.List(_directory, ".rlog");
 
     private static long SegmentNumber(string path) =>
         long.TryParse(Path.GetFileNameWithoutExtension(path), out var number) ? number : throw new CorruptDataException(path, 0, "a Raft log segment's name is not its number");

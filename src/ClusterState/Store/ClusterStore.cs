@@ -295,8 +295,11 @@ public sealed class ClusterStore : IClusterStore
             }
 
             var target = Path.Combine(directory.SnapshotPath, Snapshotter.SnapshotName(info.Revision));
-            await File.WriteAllBytesAsync(target + ".tmp", bytes, cancellationToken).ConfigureAwait(false);
-            File.Move(target + ".tmp", target);
+            await Persistence.Files.DurableFiles.WriteAtomicallyAsync(
+                target,
+                (file, ct) => file.WriteAsync(bytes, ct).AsTask(),
+                fsync: options.Durability == DurabilityMode.Fsync,
+                cancellationToken).ConfigureAwait(false);
         }
 
         return new ClusterStore(options, timeProvider, loggerFactory, meterFactory);

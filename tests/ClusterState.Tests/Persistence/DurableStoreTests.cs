@@ -180,6 +180,32 @@ public sealed class DurableStoreTests
     }
 
     [Test]
+    public async Task A_flipped_bit_in_a_length_field_of_the_last_segment_stops_the_open_instead_of_dropping_records([Values(0, 1, 2)] int record, [Values(20, 27, 30)] int bit)
+    {
+        // A length made larger than the file looks like a record cut short by a crash; but acknowledged records follow
+        // it (or, for the last one, the bytes after it are the whole record), so it is damage: nothing may be cut.
+        using (var store = Open(DurabilityMode.None))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await store.Services.CreateAsync(Objects.Service($"s{i}", clusterIP: $"10.96.0.{i + 1}"));
+            }
+        }
+
+        var segment = WalReader.Segments(Path.Combine(_dir.Path, "wal")).Single();
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var starts = RecordStarts(bytes);
+        var target = record == 2 ? starts[^1] : starts[record];
+        bytes[target + (bit / 8)] ^= (byte)(1 << (bit % 8));
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        var error = Assert.Throws<CorruptDataException>(() => Open());
+        Assert.That(error!.Message, Does.Contain(Path.GetFileName(segment)));
+        Assert.That(error.Offset, Is.EqualTo(target));
+        Assert.That(await File.ReadAllBytesAsync(segment), Is.EqualTo(bytes), "the damaged log is left as it was");
+    }
+
+    [Test]
     public async Task A_flipped_bit_in_an_earlier_record_is_reported_with_file_and_offset()
     {
         using (var store = Open(DurabilityMode.None))
