@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "A background snapshot failed; the log is kept until the next one succeeds")]
     public static partial void SnapshotFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Snapshot {Snapshot} is damaged and was set aside as {SetAside}; opening from an older snapshot and the log after it instead")]
+    public static partial void SnapshotDamaged(ILogger logger, string snapshot, string setAside, Exception exception);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Connected to Raft peer {Peer} at {Address}")]
     public static partial void TransportConnected(ILogger logger, ulong peer, string address);
 

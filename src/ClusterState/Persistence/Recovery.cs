@@ -11,7 +11,7 @@ internal static class Recovery
     public static DurableCommitPath Open(DataDirectory directory, MvccStore state, ClusterStoreOptions options, CompactionPolicy compaction, TimeProvider time, ILogger logger)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var snapshotRevision = LoadNewestSnapshot(directory, state);
+        var snapshotRevision = LoadNewestSnapshot(directory, state, logger);
         var tail = WalReader.Replay(directory.WalPath, state.Revision, (revision, changes) => state.Replay(revision, changes));
         if (tail.CutTornRecord)
         {
@@ -38,20 +38,40 @@ internal static class Recovery
         return new DurableCommitPath(state, wal, snapshotter, compaction);
     }
 
-    /// <summary>Loads the newest snapshot, if any, and returns its revision (0 when none).</summary>
-    private static long LoadNewestSnapshot(DataDirectory directory, MvccStore state)
+    /// <summary>
+    /// Loads the newest snapshot that reads back whole, if any, and returns its revision (0 when none). A damaged
+    /// snapshot is set aside (renamed <c>*.damaged</c>, kept for inspection) and the next older one is tried: the log
+    /// after it is still on disk, since segments are removed only once the oldest kept snapshot covers them. When
+    /// every snapshot is damaged, the newest one's error stops the open.
+    /// </summary>
+    private static long LoadNewestSnapshot(DataDirectory directory, MvccStore state, ILogger logger)
     {
         DurableFiles.DeleteTemporaryFiles(directory.SnapshotPath);
-
-        var newest = Snapshotter.Snapshots(directory.SnapshotPath).LastOrDefault();
-        if (newest is null)
+        var snapshots = Snapshotter.Snapshots(directory.SnapshotPath);
+        CorruptDataException? newestError = null;
+        for (var i = snapshots.Count - 1; i >= 0; i--)
         {
-            return 0;
+            var path = snapshots[i];
+            var objects = new List<Model.ClusterObject>();
+            try
+            {
+                var info = SnapshotFile.Read(File.ReadAllBytes(path), path, objects);
+                state.LoadSnapshot(info.Revision, objects);
+                return info.Revision;
+            }
+            catch (CorruptDataException ex) when (i > 0)
+            {
+                newestError ??= ex;
+                var aside = path + ".damaged";
+                File.Move(path, aside, overwrite: true);
+                Log.SnapshotDamaged(logger, path, aside, ex);
+            }
+            catch (CorruptDataException ex)
+            {
+                throw newestError ?? ex;
+            }
         }
 
-        var objects = new List<Model.ClusterObject>();
-        var info = SnapshotFile.Read(File.ReadAllBytes(newest), newest, objects);
-        state.LoadSnapshot(info.Revision, objects);
-        return info.Revision;
+        return 0;
     }
 }

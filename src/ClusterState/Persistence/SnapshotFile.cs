@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ClusterState.Model;
+using ClusterState.Storage;
 
 namespace ClusterState.Persistence;
 
@@ -69,9 +70,9 @@ internal static class SnapshotFile
         var d = new BinaryDecoder(content, source);
         d.ReadBytes(Magic.Length);
         var revision = d.ReadVarInt();
-        if (revision < 0)
+        if (revision < 0 || revision > MvccStore.MaxRevision)
         {
-            throw d.Corrupt($"revision {revision} is negative");
+            throw d.Corrupt($"revision {revision} is outside 0 to {MvccStore.MaxRevision}");
         }
 
         var ticks = d.ReadVarInt();
@@ -90,6 +91,7 @@ internal static class SnapshotFile
 
         var total = d.ReadCount();
         var seen = new Dictionary<ResourceKind, int>();
+        var names = new HashSet<(ResourceKind, string, string)>();
         for (var i = 0; i < total; i++)
         {
             var length = d.ReadCount();
@@ -101,9 +103,20 @@ internal static class SnapshotFile
                 throw itemDecoder.Corrupt("bytes follow an object");
             }
 
-            if (obj.Metadata.ResourceVersion > revision || obj.Metadata.ResourceVersion <= 0)
+            var meta = obj.Metadata;
+            if (meta.ResourceVersion > revision || meta.ResourceVersion <= 0)
             {
-                throw d.Corrupt($"{obj.Kind} {obj.Metadata.Name} has resourceVersion {obj.Metadata.ResourceVersion}, outside the snapshot's revision {revision}");
+                throw d.Corrupt($"{obj.Kind} {meta.Name} has resourceVersion {meta.ResourceVersion}, outside the snapshot's revision {revision}");
+            }
+
+            if (meta.CreateRevision <= 0 || meta.CreateRevision > meta.ResourceVersion || meta.Version <= 0)
+            {
+                throw d.Corrupt($"{obj.Kind} {meta.Name} has createRevision {meta.CreateRevision} and version {meta.Version} for resourceVersion {meta.ResourceVersion}");
+            }
+
+            if (!names.Add((obj.Kind, meta.Namespace, meta.Name)))
+            {
+                throw d.Corrupt($"{obj.Kind} {meta.Namespace}/{meta.Name} appears twice");
             }
 
             seen[obj.Kind] = seen.GetValueOrDefault(obj.Kind) + 1;

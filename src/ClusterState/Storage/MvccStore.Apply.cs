@@ -45,6 +45,11 @@ internal sealed partial class MvccStore
             return new TxnResult(succeeded, current, []);
         }
 
+        if (current >= MaxRevision)
+        {
+            throw new LimitExceededException("revision", current + 1, MaxRevision, "store");
+        }
+
         var next = current + 1;
         var changes = new Change[operations.Length];
         var histories = new KeyHistory?[operations.Length];

@@ -17,6 +17,12 @@ namespace ClusterState.Storage;
 /// </remarks>
 internal sealed partial class MvccStore
 {
+    /// <summary>
+    /// The highest revision a store reaches (2^62): far beyond any real history, and low enough that revision
+    /// arithmetic never overflows. A write past it fails; a snapshot or log that claims more is damaged.
+    /// </summary>
+    public const long MaxRevision = 1L << 62;
+
     /// <summary>Tables indexed by <see cref="ResourceKind"/>.</summary>
     private readonly ResourceTable[] _tables;
 

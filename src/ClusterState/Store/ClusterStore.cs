@@ -280,10 +280,34 @@ public sealed class ClusterStore : IClusterStore
         var bytes = await ReadAllAsync(source, cancellationToken).ConfigureAwait(false);
         var objects = new List<ClusterObject>();
         var info = SnapshotFile.Read(bytes, Describe(source), objects);
+
+        // A backup is outside input: every object must pass the same rules as a write before anything is created.
+        var limits = options ?? new ClusterStoreOptions();
+        foreach (var obj in objects)
+        {
+            try
+            {
+                Validation.ObjectValidator.Validate(obj, limits.MaxObjectBytes);
+            }
+            catch (Exception ex) when (ex is ValidationException or LimitExceededException)
+            {
+                throw new CorruptDataException(Describe(source), 0, $"the backup holds an object the store refuses: {ex.Message}", ex);
+            }
+        }
+
         if (options?.DataDirectory is not { } path)
         {
             var store = new ClusterStore(options, timeProvider, loggerFactory, meterFactory);
-            store.State.LoadSnapshot(info.Revision, objects);
+            try
+            {
+                store.State.LoadSnapshot(info.Revision, objects);
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+
             return store;
         }
 

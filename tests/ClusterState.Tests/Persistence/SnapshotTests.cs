@@ -48,6 +48,63 @@ public sealed class SnapshotTests
     }
 
     [Test]
+    public async Task A_damaged_newest_snapshot_falls_back_to_the_older_one_and_its_log()
+    {
+        var options = new ClusterStoreOptions { DataDirectory = _dir.Path, SnapshotEveryRevisions = 100, WalSegmentBytes = 4096, HistoryRetention = null, Durability = DurabilityMode.None };
+        List<ClusterObject> before;
+        long revision;
+        using (var store = new ClusterStore(options))
+        {
+            await Churn(store, 1000, seed: 3);
+            before = Everything(store);
+            revision = store.Revision;
+        }
+
+        var snapshots = Snapshotter.Snapshots(_dir.Sub("snap"));
+        Assert.That(snapshots, Has.Count.EqualTo(2));
+        var bytes = await File.ReadAllBytesAsync(snapshots[^1]);
+        bytes[bytes.Length / 2] ^= 0x10;
+        await File.WriteAllBytesAsync(snapshots[^1], bytes);
+
+        var logs = new ListLogger();
+        using (var store = new ClusterStore(options, loggerFactory: logs))
+        {
+            Assert.That(store.Revision, Is.EqualTo(revision));
+            Assert.That(Everything(store), Is.EqualTo(before));
+            Assert.That(store.CompactedRevision, Is.EqualTo(Snapshotter.RevisionOf(snapshots[0])), "opened from the older snapshot");
+        }
+
+        Assert.That(logs.Messages, Has.Some.Contains("is damaged"));
+        Assert.That(File.Exists(snapshots[^1] + ".damaged"), Is.True, "the damaged snapshot is kept aside for inspection");
+    }
+
+    [Test]
+    public async Task A_crafted_backup_is_refused_whole_before_anything_is_written()
+    {
+        var web = Objects.Service();
+        using var source = new ClusterStore();
+        web = await source.Services.CreateAsync(web);
+        var crafted = new Dictionary<string, (long Revision, List<ClusterObject> Objects)>
+        {
+            ["an object listed twice"] = (1, [web, web]),
+            ["a revision near long.MaxValue"] = (long.MaxValue - 1, [web]),
+            ["an object the store's rules refuse"] = (1, [web with { Spec = web.Spec with { Ports = [new ServicePort { Port = 70000 }] } }]),
+        };
+
+        foreach (var (name, (revision, objects)) in crafted)
+        {
+            using var backup = new MemoryStream();
+            await SnapshotFile.WriteAsync(backup, revision, objects, DateTimeOffset.UnixEpoch, CancellationToken.None);
+            var target = _dir.Sub(name.Replace(' ', '-'));
+            backup.Position = 0;
+            Assert.ThrowsAsync<CorruptDataException>(async () => (await ClusterStore.RestoreAsync(backup, new ClusterStoreOptions { DataDirectory = target })).Dispose(), name);
+            Assert.That(Directory.Exists(Path.Combine(target, "snap")) ? Directory.GetFiles(Path.Combine(target, "snap")) : [], Is.Empty, $"{name}: nothing written");
+            backup.Position = 0;
+            Assert.ThrowsAsync<CorruptDataException>(async () => (await ClusterStore.RestoreAsync(backup)).Dispose(), name + " (in memory)");
+        }
+    }
+
+    [Test]
     public async Task Background_snapshots_trim_the_log_and_reopening_restores_the_same_state()
     {
         var options = new ClusterStoreOptions { DataDirectory = _dir.Path, SnapshotEveryRevisions = 100, WalSegmentBytes = 4096, HistoryRetention = null, Durability = DurabilityMode.None };
