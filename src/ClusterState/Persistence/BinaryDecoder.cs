@@ -102,12 +102,18 @@ internal ref struct BinaryDecoder
     }
 
     /// <summary>A count of items that each take at least one byte: never more than the bytes left.</summary>
-    public int ReadCount()
+    public int ReadCount() => ReadCount(minBytesPerItem: 1);
+
+    /// <summary>
+    /// A count of items that each take at least <paramref name="minBytesPerItem"/> bytes: never more than the bytes
+    /// left can hold, so sizing a collection by it allocates no more than the input could fill.
+    /// </summary>
+    public int ReadCount(int minBytesPerItem)
     {
         var count = ReadVarUInt();
-        if (count > (ulong)Remaining)
+        if (count > (ulong)(Remaining / minBytesPerItem))
         {
-            throw Corrupt($"a count of {count} is more than the {Remaining} bytes left");
+            throw Corrupt($"a count of {count} items of at least {minBytesPerItem} bytes is more than the {Remaining} bytes left hold");
         }
 
         return (int)count;

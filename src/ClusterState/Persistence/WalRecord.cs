@@ -59,7 +59,7 @@ internal static class WalRecord
         }
 
         var revision = (long)d.ReadUInt64Fixed();
-        var count = d.ReadCount();
+        var count = d.ReadCount(minBytesPerItem: 3);
         var changes = new List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)>(count);
         for (var i = 0; i < count; i++)
         {

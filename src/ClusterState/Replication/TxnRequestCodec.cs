@@ -89,7 +89,7 @@ internal static class TxnRequestCodec
 
         var prefix = d.ReadUInt64Fixed();
         var uidBase = d.ReadVarInt();
-        var compares = new Compare[d.ReadCount()];
+        var compares = new Compare[d.ReadCount(minBytesPerItem: 6)];
         for (var i = 0; i < compares.Length; i++)
         {
             compares[i] = new Compare(d.ReadEnum<ResourceKind>(), d.ReadString(), d.ReadString(), d.ReadEnum<CompareTarget>(), d.ReadEnum<CompareOperator>(), d.ReadVarInt());
@@ -120,7 +120,7 @@ internal static class TxnRequestCodec
 
     private static TxnOperation[] ReadOperations(ref BinaryDecoder d)
     {
-        var operations = new TxnOperation[d.ReadCount()];
+        var operations = new TxnOperation[d.ReadCount(minBytesPerItem: 3)];
         for (var i = 0; i < operations.Length; i++)
         {
             var type = d.ReadEnum<TxnOperationType>();

@@ -16,6 +16,9 @@ internal static class RaftMessageCodec
     private const byte SnapshotFlag = 8;
     private const byte MembershipFlag = 16;
 
+    /// <summary>The fewest bytes an entry takes on the wire: term, index, type, data length.</summary>
+    private const int MinEntryBytes = 4;
+
     public static void Write(BinaryEncoder e, RaftMessage m)
     {
         e.WriteVarInt((long)m.Type);
@@ -78,7 +81,9 @@ internal static class RaftMessageCodec
             throw d.Corrupt($"unknown flags {flags:x2}");
         }
 
-        var entries = new LogEntry[d.ReadCount()];
+        // An entry is at least term, index, type and data length (a byte each): a hostile count cannot make the
+        // array larger than the frame could fill.
+        var entries = new LogEntry[d.ReadCount(MinEntryBytes)];
         for (var i = 0; i < entries.Length; i++)
         {
             var entryTerm = d.ReadVarInt();
