@@ -12,7 +12,17 @@ internal static class Recovery
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var snapshotRevision = LoadNewestSnapshot(directory, state, logger);
-        var tail = WalReader.Replay(directory.WalPath, state.Revision, (revision, changes) => state.Replay(revision, changes));
+        var tail = WalReader.Replay(
+            directory.WalPath,
+            state.Revision,
+            (revision, changes) => state.Replay(revision, changes),
+            revision =>
+            {
+                if (revision > state.CompactedRevision)
+                {
+                    compaction.Compact(state, revision);
+                }
+            });
         if (tail.CutTornRecord)
         {
             Log.TornRecordCut(logger, tail.SegmentPath!, tail.ValidLength);

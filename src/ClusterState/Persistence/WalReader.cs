@@ -16,9 +16,10 @@ internal static class WalReader
     public readonly record struct Tail(string? SegmentPath, long ValidLength, long LastRevision, bool CutTornRecord);
 
     /// <summary>
-    /// Replays every batch after <paramref name="afterRevision"/> through <paramref name="apply"/>, in order.
+    /// Replays every batch after <paramref name="afterRevision"/> through <paramref name="apply"/>, in order, and every
+    /// compaction written after one of them through <paramref name="compact"/>.
     /// </summary>
-    public static Tail Replay(string directory, long afterRevision, Action<long, List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)>> apply)
+    public static Tail Replay(string directory, long afterRevision, Action<long, List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)>> apply, Action<long> compact)
     {
         var segments = Segments(directory);
         var expected = afterRevision + 1;
@@ -46,6 +47,23 @@ internal static class WalReader
 
             var scan = RecordFrame.Scan(bytes, WalWriter.SegmentHeader.Length, path, isLast, WalRecord.MinBodyBytes, WalRecord.MaxBodyBytes, (body, position) =>
             {
+                if (WalRecord.TypeOf(body) == WalRecord.CompactionType)
+                {
+                    // Replayed once every batch before it is: a compaction covered by the snapshot is in it already.
+                    var (after, compactAt) = WalRecord.ReadCompaction(body, path, position + RecordFrame.HeaderBytes);
+                    if (after > afterRevision)
+                    {
+                        if (after != expected - 1)
+                        {
+                            throw new CorruptDataException(path, position, $"a compaction written after revision {after} follows revision {expected - 1}");
+                        }
+
+                        compact(compactAt);
+                    }
+
+                    return;
+                }
+
                 var (revision, changes) = WalRecord.ReadBatch(body, path, position + RecordFrame.HeaderBytes);
                 if (revision <= afterRevision)
                 {

@@ -22,6 +22,37 @@ internal static class WalRecord
 
     public const byte BatchType = 1;
 
+    /// <summary>A compaction: the revision after the type is the last batch applied when it was written, the payload the compaction revision.</summary>
+    public const byte CompactionType = 2;
+
+    /// <summary>Encodes a compaction at <paramref name="revision"/>, written after the batch at <paramref name="position"/>.</summary>
+    public static void WriteCompaction(BinaryEncoder e, long position, long revision)
+    {
+        var start = RecordFrame.Begin(e);
+        e.WriteByte(CompactionType);
+        e.WriteUInt64Fixed((ulong)position);
+        e.WriteVarInt(revision);
+        RecordFrame.End(e, start);
+    }
+
+    /// <summary>The record type of a body (already checked against its checksum).</summary>
+    public static byte TypeOf(ReadOnlySpan<byte> body) => body[0];
+
+    /// <summary>Decodes a compaction body: the position it was written at and the compaction revision.</summary>
+    public static (long Position, long Revision) ReadCompaction(ReadOnlySpan<byte> body, string source, long offset)
+    {
+        var d = new BinaryDecoder(body, source, offset);
+        d.ReadByte();
+        var position = (long)d.ReadUInt64Fixed();
+        var revision = d.ReadVarInt();
+        if (revision < 1 || revision > position || !d.AtEnd)
+        {
+            throw d.Corrupt($"a compaction at revision {revision} written after revision {position} is not valid");
+        }
+
+        return (position, revision);
+    }
+
     /// <summary>Encodes a committed batch as a framed record into <paramref name="e"/>.</summary>
     public static void WriteBatch(BinaryEncoder e, CommittedBatch batch)
     {

@@ -91,11 +91,24 @@ internal sealed class WalWriter : IDisposable
         }
         var buffer = ArrayPool<byte>.Shared.Rent(_encoder.Length);
         _encoder.WrittenSpan.CopyTo(buffer);
-        return Enqueue(new Pending(buffer, _encoder.Length, batch.Revision));
+        return Enqueue(new Pending(buffer, _encoder.Length, batch.Revision, Publishes: true));
+    }
+
+    /// <summary>
+    /// Queues a record of a compaction at <paramref name="revision"/>, made after the batch at
+    /// <paramref name="position"/> was applied; the task completes once it is durable. Call under the commit lock.
+    /// </summary>
+    public Task AppendCompaction(long position, long revision)
+    {
+        _encoder.Clear();
+        WalRecord.WriteCompaction(_encoder, position, revision);
+        var buffer = ArrayPool<byte>.Shared.Rent(_encoder.Length);
+        _encoder.WrittenSpan.CopyTo(buffer);
+        return Enqueue(new Pending(buffer, _encoder.Length, position + 1, Publishes: false));
     }
 
     /// <summary>Completes once everything queued before it is durable (for requests that wrote nothing).</summary>
-    public Task Barrier(long revision) => Enqueue(new Pending(null, 0, revision));
+    public Task Barrier(long revision) => Enqueue(new Pending(null, 0, revision, Publishes: false));
 
     public void Dispose()
     {
@@ -161,6 +174,7 @@ internal sealed class WalWriter : IDisposable
                 }
 
                 var last = 0L;
+                var written = false;
                 foreach (var pending in group)
                 {
                     if (pending.Buffer is { } buffer)
@@ -168,16 +182,22 @@ internal sealed class WalWriter : IDisposable
                         buffer.AsSpan(0, pending.Length).CopyTo(_pipe.GetSpan(pending.Length));
                         _pipe.Advance(pending.Length);
                         _segmentLength += pending.Length;
-                        last = pending.Revision;
+                        written = true;
+                        if (pending.Publishes)
+                        {
+                            last = pending.Revision;
+                        }
                     }
                 }
 
-                if (last > 0)
+                if (written)
                 {
                     await _pipe.FlushAsync().ConfigureAwait(false);
                     Sync(_file, _fsync);
-
-                    _onDurable(last);
+                    if (last > 0)
+                    {
+                        _onDurable(last);
+                    }
                 }
 
                 foreach (var pending in group)
@@ -266,7 +286,11 @@ internal sealed class WalWriter : IDisposable
         }
     }
 
-    private readonly record struct Pending(byte[]? Buffer, int Length, long Revision)
+    /// <param name="Buffer">The framed record (pooled), or null for a barrier.</param>
+    /// <param name="Length">The record's length in <paramref name="Buffer"/>.</param>
+    /// <param name="Revision">The batch's revision; for other records, the next batch's (names a segment that starts with it).</param>
+    /// <param name="Publishes">True for a batch: once durable, its revision is published.</param>
+    private readonly record struct Pending(byte[]? Buffer, int Length, long Revision, bool Publishes)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

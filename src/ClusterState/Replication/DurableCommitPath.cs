@@ -40,13 +40,38 @@ internal sealed class DurableCommitPath(MvccStore state, WalWriter wal, Snapshot
                 }
             }
 
+            var compacted = State.CompactedRevision;
             Compaction.CompactIfDue(State);
+            RecordCompactionLocked(compacted);
         }
 
         // The write is applied and queued; cancelling now could not take it back, so wait for it.
         await durable.ConfigureAwait(false);
         snapshotter.MaybeStart();
         return result;
+    }
+
+    /// <summary>Compacts, and logs the compaction so that reopening the store keeps it (as etcd keeps its compacted revision).</summary>
+    public override async ValueTask CompactAsync(long revision, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Task durable;
+        lock (CommitLock)
+        {
+            ThrowIfUnavailable();
+            var compacted = State.CompactedRevision;
+            Compaction.Compact(State, revision);
+            durable = RecordCompactionLocked(compacted);
+        }
+
+        await durable.ConfigureAwait(false);
+    }
+
+    /// <summary>Appends a compaction record when the compaction revision moved past <paramref name="before"/>; the caller holds the commit lock.</summary>
+    private Task RecordCompactionLocked(long before)
+    {
+        var now = State.CompactedRevision;
+        return now > before ? wal.AppendCompaction(State.AppliedRevisionLocked, now) : Task.CompletedTask;
     }
 
     public override void Dispose()

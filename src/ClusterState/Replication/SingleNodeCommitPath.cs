@@ -23,7 +23,7 @@ internal abstract class SingleNodeCommitPath(MvccStore state, CompactionPolicy c
     /// <summary>Every acknowledged write is published here already.</summary>
     public ValueTask<long> ReadBarrierAsync(CancellationToken cancellationToken) => ValueTask.FromResult(State.Revision);
 
-    public ValueTask CompactAsync(long revision, CancellationToken cancellationToken)
+    public virtual ValueTask CompactAsync(long revision, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {

@@ -59,6 +59,43 @@ public sealed class DurableStoreTests
     }
 
     [Test]
+    public async Task A_compaction_survives_reopening([Values(false, true)] bool automatic)
+    {
+        var options = new ClusterStoreOptions { DataDirectory = _dir.Path, HistoryRetention = automatic ? 8 : null };
+        long compacted;
+        using (var store = new ClusterStore(options))
+        {
+            var svc = await store.Services.CreateAsync(Objects.Service());
+            for (var i = 0; i < 20; i++)
+            {
+                svc = await store.Services.UpdateAsync(svc);
+            }
+
+            if (!automatic)
+            {
+                await store.CompactAsync(15);
+            }
+
+            compacted = store.CompactedRevision;
+            Assert.That(compacted, Is.GreaterThan(1));
+        }
+
+        using (var store = new ClusterStore(options))
+        {
+            Assert.That(store.CompactedRevision, Is.EqualTo(compacted), "the compacted revision is kept, as etcd keeps it");
+            Assert.Throws<RevisionCompactedException>(() => store.Services.Get("default", "web", revision: compacted - 1));
+            Assert.Throws<RevisionCompactedException>(() => store.Services.List(new() { Revision = compacted - 1 }));
+            Assert.Throws<RevisionCompactedException>(() => store.Services.WatchAsync(new() { StartRevision = compacted - 1 }));
+            Assert.That(store.Services.Get("default", "web", revision: compacted), Is.Not.Null);
+            await store.Services.CreateAsync(Objects.Service("api", clusterIP: "10.96.0.11"));
+        }
+
+        using var again = new ClusterStore(options);
+        Assert.That(again.CompactedRevision, Is.GreaterThanOrEqualTo(compacted));
+        Assert.That(again.Revision, Is.EqualTo(22));
+    }
+
+    [Test]
     public void A_directory_is_held_by_one_store_at_a_time()
     {
         using var first = Open();
