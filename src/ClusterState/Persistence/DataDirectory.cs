@@ -36,7 +36,16 @@ internal sealed class DataDirectory : IDisposable
         try
         {
             var lockFile = new FileStream(Path.Combine(root, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            return new DataDirectory(root, lockFile);
+            try
+            {
+                return new DataDirectory(root, lockFile);
+            }
+            catch
+            {
+                // Creating or syncing the subdirectories failed: the lock must not stay held.
+                lockFile.Dispose();
+                throw;
+            }
         }
         catch (IOException ex) when (IsLockConflict(ex))
         {

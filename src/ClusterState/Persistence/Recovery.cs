@@ -49,39 +49,43 @@ internal static class Recovery
     }
 
     /// <summary>
-    /// Loads the newest snapshot that reads back whole, if any, and returns its revision (0 when none). A damaged
-    /// snapshot is set aside (renamed <c>*.damaged</c>, kept for inspection) and the next older one is tried: the log
-    /// after it is still on disk, since segments are removed only once the oldest kept snapshot covers them. When
-    /// every snapshot is damaged, the newest one's error stops the open.
+    /// Loads the newest snapshot that reads back whole, if any, and returns its revision (0 when none). When newer
+    /// snapshots are damaged and an older one loads, the damaged ones are set aside (renamed <c>*.damaged</c>, kept
+    /// for inspection): the log after the older one is still on disk, since segments are removed only once the oldest
+    /// kept snapshot covers them. When every snapshot is damaged, the newest one's error stops the open and nothing
+    /// is renamed.
     /// </summary>
     private static long LoadNewestSnapshot(DataDirectory directory, MvccStore state, ILogger logger)
     {
         DurableFiles.DeleteTemporaryFiles(directory.SnapshotPath);
         var snapshots = Snapshotter.Snapshots(directory.SnapshotPath);
-        CorruptDataException? newestError = null;
+        var damaged = new List<(string Path, CorruptDataException Error)>();
         for (var i = snapshots.Count - 1; i >= 0; i--)
         {
             var path = snapshots[i];
             var objects = new List<Model.ClusterObject>();
+            SnapshotInfo info;
             try
             {
-                var info = SnapshotFile.Read(File.ReadAllBytes(path), path, objects);
-                state.LoadSnapshot(info.Revision, objects);
-                return info.Revision;
-            }
-            catch (CorruptDataException ex) when (i > 0)
-            {
-                newestError ??= ex;
-                var aside = path + ".damaged";
-                File.Move(path, aside, overwrite: true);
-                Log.SnapshotDamaged(logger, path, aside, ex);
+                info = SnapshotFile.Read(File.ReadAllBytes(path), path, objects);
             }
             catch (CorruptDataException ex)
             {
-                throw newestError ?? ex;
+                damaged.Add((path, ex));
+                continue;
             }
+
+            state.LoadSnapshot(info.Revision, objects);
+            foreach (var (bad, error) in damaged)
+            {
+                var aside = bad + ".damaged";
+                File.Move(bad, aside, overwrite: true);
+                Log.SnapshotDamaged(logger, bad, aside, error);
+            }
+
+            return info.Revision;
         }
 
-        return 0;
+        return damaged.Count > 0 ? throw damaged[0].Error : 0;
     }
 }

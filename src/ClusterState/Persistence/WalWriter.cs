@@ -89,9 +89,7 @@ internal sealed class WalWriter : IDisposable
             // Refused before it is queued: a record the reader would refuse must never be acknowledged.
             throw new LimitExceededException("log record size (bytes)", _encoder.Length - WalRecord.FrameHeaderBytes, _maxRecordBytes, $"revision {batch.Revision}");
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(_encoder.Length);
-        _encoder.WrittenSpan.CopyTo(buffer);
-        return Enqueue(new Pending(buffer, _encoder.Length, batch.Revision, Publishes: true));
+        return EnqueueEncoded(batch.Revision, publishes: true);
     }
 
     /// <summary>
@@ -102,9 +100,7 @@ internal sealed class WalWriter : IDisposable
     {
         _encoder.Clear();
         WalRecord.WriteCompaction(_encoder, position, revision);
-        var buffer = ArrayPool<byte>.Shared.Rent(_encoder.Length);
-        _encoder.WrittenSpan.CopyTo(buffer);
-        return Enqueue(new Pending(buffer, _encoder.Length, position + 1, Publishes: false));
+        return EnqueueEncoded(position + 1, publishes: false);
     }
 
     /// <summary>Completes once everything queued before it is durable (for requests that wrote nothing).</summary>
@@ -136,6 +132,14 @@ internal sealed class WalWriter : IDisposable
         }
 
         _encoder.Dispose();
+    }
+
+    /// <summary>Queues the record in <see cref="_encoder"/>, copied into a pooled buffer the loop returns.</summary>
+    private Task EnqueueEncoded(long revision, bool publishes)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(_encoder.Length);
+        _encoder.WrittenSpan.CopyTo(buffer);
+        return Enqueue(new Pending(buffer, _encoder.Length, revision, publishes));
     }
 
     private Task Enqueue(Pending pending)

@@ -42,7 +42,8 @@ internal sealed class DurableCommitPath(MvccStore state, WalWriter wal, Snapshot
 
             var compacted = State.CompactedRevision;
             Compaction.CompactIfDue(State);
-            RecordCompactionLocked(compacted);
+            // Queued after this write's record; if the log fails, the write's own task carries the error.
+            _ = RecordCompactionLocked(compacted);
         }
 
         // The write is applied and queued; cancelling now could not take it back, so wait for it.

@@ -185,16 +185,7 @@ public sealed class DurableStoreTests
     [Test]
     public async Task The_last_record_cut_at_any_byte_opens_to_the_last_complete_revision()
     {
-        using (var store = Open(DurabilityMode.None))
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                await store.Services.CreateAsync(Objects.Service($"s{i}", clusterIP: $"10.96.0.{i + 1}"));
-            }
-        }
-
-        var segment = WalReader.Segments(Path.Combine(_dir.Path, "wal")).Single();
-        var full = await File.ReadAllBytesAsync(segment);
+        var (segment, full) = await WriteServices(3);
         var recordStarts = RecordStarts(full);
         var lastTwo = recordStarts[^2];
         for (var cut = lastTwo; cut < full.Length; cut++)
@@ -221,16 +212,7 @@ public sealed class DurableStoreTests
     {
         // A length made larger than the file looks like a record cut short by a crash; but acknowledged records follow
         // it (or, for the last one, the bytes after it are the whole record), so it is damage: nothing may be cut.
-        using (var store = Open(DurabilityMode.None))
-        {
-            for (var i = 0; i < 4; i++)
-            {
-                await store.Services.CreateAsync(Objects.Service($"s{i}", clusterIP: $"10.96.0.{i + 1}"));
-            }
-        }
-
-        var segment = WalReader.Segments(Path.Combine(_dir.Path, "wal")).Single();
-        var bytes = await File.ReadAllBytesAsync(segment);
+        var (segment, bytes) = await WriteServices(4);
         var starts = RecordStarts(bytes);
         var target = record == 2 ? starts[^1] : starts[record];
         bytes[target + (bit / 8)] ^= (byte)(1 << (bit % 8));
@@ -266,6 +248,21 @@ public sealed class DurableStoreTests
             Assert.That(error.Offset, Is.EqualTo(starts[record]));
             Assert.That(error.Message, Does.Contain("checksum"));
         }
+    }
+
+    /// <summary>Creates <paramref name="count"/> Services without fsync and returns the one log segment and its bytes.</summary>
+    private async Task<(string Segment, byte[] Bytes)> WriteServices(int count)
+    {
+        using (var store = Open(DurabilityMode.None))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await store.Services.CreateAsync(Objects.Service($"s{i}", clusterIP: $"10.96.0.{i + 1}"));
+            }
+        }
+
+        var segment = WalReader.Segments(Path.Combine(_dir.Path, "wal")).Single();
+        return (segment, await File.ReadAllBytesAsync(segment));
     }
 
     private static List<int> RecordStarts(byte[] segment)

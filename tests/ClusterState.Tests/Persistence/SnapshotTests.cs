@@ -24,6 +24,10 @@ public sealed class SnapshotTests
         .. store.NetworkConfigs.List(new() { Revision = revision }).Items,
     ];
 
+    /// <summary>A durable store that snapshots every 100 revisions, in small segments, without fsync.</summary>
+    private ClusterStoreOptions SnapshotEvery100() =>
+        new() { DataDirectory = _dir.Path, SnapshotEveryRevisions = 100, WalSegmentBytes = 4096, HistoryRetention = null, Durability = DurabilityMode.None };
+
     private static async Task Churn(IClusterStore store, int writes, int seed)
     {
         var random = new Random(seed);
@@ -50,7 +54,7 @@ public sealed class SnapshotTests
     [Test]
     public async Task A_damaged_newest_snapshot_falls_back_to_the_older_one_and_its_log()
     {
-        var options = new ClusterStoreOptions { DataDirectory = _dir.Path, SnapshotEveryRevisions = 100, WalSegmentBytes = 4096, HistoryRetention = null, Durability = DurabilityMode.None };
+        var options = SnapshotEvery100();
         List<ClusterObject> before;
         long revision;
         using (var store = new ClusterStore(options))
@@ -114,7 +118,7 @@ public sealed class SnapshotTests
     [Test]
     public async Task Background_snapshots_trim_the_log_and_reopening_restores_the_same_state()
     {
-        var options = new ClusterStoreOptions { DataDirectory = _dir.Path, SnapshotEveryRevisions = 100, WalSegmentBytes = 4096, HistoryRetention = null, Durability = DurabilityMode.None };
+        var options = SnapshotEvery100();
         List<ClusterObject> before;
         long revision;
         using (var store = new ClusterStore(options))
