@@ -63,11 +63,10 @@ internal static class Recovery
         for (var i = snapshots.Count - 1; i >= 0; i--)
         {
             var path = snapshots[i];
-            var objects = new List<Model.ClusterObject>();
-            SnapshotInfo info;
+            StateImage image;
             try
             {
-                info = SnapshotFile.Read(File.ReadAllBytes(path), path, objects);
+                image = SnapshotFile.Read(File.ReadAllBytes(path), path).Image;
             }
             catch (CorruptDataException ex)
             {
@@ -75,7 +74,7 @@ internal static class Recovery
                 continue;
             }
 
-            state.LoadSnapshot(info.Revision, objects);
+            state.LoadSnapshot(image);
             foreach (var (bad, error) in damaged)
             {
                 var aside = bad + ".damaged";
@@ -83,7 +82,7 @@ internal static class Recovery
                 Log.SnapshotDamaged(logger, bad, aside, error);
             }
 
-            return info.Revision;
+            return image.Revision;
         }
 
         return damaged.Count > 0 ? throw damaged[0].Error : 0;

@@ -5,19 +5,24 @@ using ClusterState.Storage;
 namespace ClusterState.Persistence;
 
 /// <summary>
-/// The snapshot format, shared by the store's own snapshots and by backups: <c>"CSSNAP01"</c>, a header (revision,
-/// creation time, object counts per kind), every object as <c>[varint length][object]</c>, and a CRC-32C trailer
-/// over everything before it. Reading checks the trailer first, then decodes every byte as untrusted.
+/// The snapshot format, shared by the store's own snapshots, backups and Raft snapshots: <c>"CSSNAP02"</c>, a header
+/// (revision, creation time, object counts per kind), every object as <c>[varint length][object]</c>, the batch
+/// committed at the revision (<c>[u8 present]</c>, then its changes: <c>[u8 type][object][u8 has previous][previous]</c>,
+/// objects length-prefixed), and a CRC-32C trailer over everything before it. Format 1 (<c>"CSSNAP01"</c>) is the
+/// same without the batch and is still read. Reading checks the trailer first, then decodes every byte as untrusted.
 /// </summary>
 internal static class SnapshotFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
-    private static ReadOnlySpan<byte> Magic => "CSSNAP01"u8;
+    private static ReadOnlySpan<byte> Magic => "CSSNAP02"u8;
 
-    /// <summary>Writes a snapshot of <paramref name="objects"/> taken at <paramref name="revision"/>.</summary>
-    public static async Task<SnapshotInfo> WriteAsync(Stream stream, long revision, IReadOnlyList<ClusterObject> objects, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    private static ReadOnlySpan<byte> MagicV1 => "CSSNAP01"u8;
+
+    /// <summary>Writes a snapshot of <paramref name="image"/>.</summary>
+    public static async Task<SnapshotInfo> WriteAsync(Stream stream, StateImage image, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
+        var (revision, objects, batch) = image;
         using var encoder = new BinaryEncoder(64 * 1024);
         var counts = ResourceKinds.All.ToDictionary(k => k, _ => 0);
         foreach (var obj in objects)
@@ -45,17 +50,70 @@ internal static class SnapshotFile
             encoder.WriteBytes(item.WrittenSpan);
         }
 
+        encoder.WriteByte(batch is null ? (byte)0 : (byte)1);
+        if (batch is not null)
+        {
+            encoder.WriteVarUInt((ulong)batch.Length);
+            foreach (var change in batch)
+            {
+                encoder.WriteByte((byte)change.Type);
+                WriteObject(encoder, item, change.Object);
+                encoder.WriteByte(change.Previous is null ? (byte)0 : (byte)1);
+                if (change.Previous is { } previous)
+                {
+                    WriteObject(encoder, item, previous);
+                }
+            }
+        }
+
         var checksum = Crc32C.Compute(encoder.WrittenSpan);
         encoder.WriteUInt32Fixed(checksum);
         await stream.WriteAsync(encoder.WrittenMemory, cancellationToken).ConfigureAwait(false);
         return new SnapshotInfo(FormatVersion, revision, createdAt, counts, checksum, encoder.Length);
     }
 
-    /// <summary>Reads and checks a whole snapshot; <paramref name="objects"/> may be null to only inspect it.</summary>
+    /// <summary>Reads and checks a whole snapshot, returning what it holds.</summary>
     /// <exception cref="CorruptDataException">The bytes are not a valid snapshot.</exception>
-    public static SnapshotInfo Read(ReadOnlySpan<byte> bytes, string source, List<ClusterObject>? objects)
+    public static (SnapshotInfo Info, StateImage Image) Read(ReadOnlySpan<byte> bytes, string source)
     {
-        if (bytes.Length < Magic.Length + 4 || !bytes[..Magic.Length].SequenceEqual(Magic))
+        var objects = new List<ClusterObject>();
+        var info = Read(bytes, source, objects, out var batch);
+        return (info, new StateImage(info.Revision, objects, batch));
+    }
+
+    /// <summary>Reads and checks a whole snapshot, only to report on it.</summary>
+    /// <exception cref="CorruptDataException">The bytes are not a valid snapshot.</exception>
+    public static SnapshotInfo Inspect(ReadOnlySpan<byte> bytes, string source) => Read(bytes, source, objects: null, out _);
+
+    private static void WriteObject(BinaryEncoder encoder, BinaryEncoder item, ClusterObject obj)
+    {
+        item.Clear();
+        ObjectCodec.Write(item, obj);
+        encoder.WriteVarUInt((ulong)item.Length);
+        encoder.WriteBytes(item.WrittenSpan);
+    }
+
+    private static ClusterObject ReadObject(ref BinaryDecoder d, string source)
+    {
+        var length = d.ReadCount();
+        var start = d.Position;
+        var itemDecoder = new BinaryDecoder(d.ReadBytes(length), source, start);
+        var obj = ObjectCodec.Read(ref itemDecoder);
+        if (!itemDecoder.AtEnd)
+        {
+            throw itemDecoder.Corrupt("bytes follow an object");
+        }
+
+        return obj;
+    }
+
+    private static SnapshotInfo Read(ReadOnlySpan<byte> bytes, string source, List<ClusterObject>? objects, out Change[]? batch)
+    {
+        var version = bytes.Length < Magic.Length + 4 ? 0
+            : bytes[..Magic.Length].SequenceEqual(Magic) ? 2
+            : bytes[..Magic.Length].SequenceEqual(MagicV1) ? 1
+            : 0;
+        if (version == 0)
         {
             throw new CorruptDataException(source, 0, "not a ClusterState snapshot (bad magic or format version)");
         }
@@ -91,18 +149,10 @@ internal static class SnapshotFile
 
         var total = d.ReadCount();
         var seen = new Dictionary<ResourceKind, int>();
-        var names = new HashSet<(ResourceKind, string, string)>();
+        var names = new Dictionary<(ResourceKind, string, string), ClusterObject>();
         for (var i = 0; i < total; i++)
         {
-            var length = d.ReadCount();
-            var start = d.Position;
-            var itemDecoder = new BinaryDecoder(d.ReadBytes(length), source, start);
-            var obj = ObjectCodec.Read(ref itemDecoder);
-            if (!itemDecoder.AtEnd)
-            {
-                throw itemDecoder.Corrupt("bytes follow an object");
-            }
-
+            var obj = ReadObject(ref d, source);
             var meta = obj.Metadata;
             if (meta.ResourceVersion > revision || meta.ResourceVersion <= 0)
             {
@@ -114,7 +164,7 @@ internal static class SnapshotFile
                 throw d.Corrupt($"{obj.Kind} {meta.Name} has createRevision {meta.CreateRevision} and version {meta.Version} for resourceVersion {meta.ResourceVersion}");
             }
 
-            if (!names.Add((obj.Kind, meta.Namespace, meta.Name)))
+            if (!names.TryAdd((obj.Kind, meta.Namespace, meta.Name), obj))
             {
                 throw d.Corrupt($"{obj.Kind} {meta.Namespace}/{meta.Name} appears twice");
             }
@@ -123,9 +173,15 @@ internal static class SnapshotFile
             objects?.Add(obj);
         }
 
+        batch = version >= 2 && d.ReadByte() switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw d.Corrupt($"{b} is not a batch marker"),
+        } ? ReadBatch(ref d, source, revision, names) : null;
         if (!d.AtEnd)
         {
-            throw d.Corrupt($"{d.Remaining} bytes follow the last object");
+            throw d.Corrupt($"{d.Remaining} bytes follow the snapshot's contents");
         }
 
         foreach (var (kind, count) in counts)
@@ -136,6 +192,60 @@ internal static class SnapshotFile
             }
         }
 
-        return new SnapshotInfo(FormatVersion, revision, new DateTimeOffset(ticks, TimeSpan.Zero), counts, stored, bytes.Length);
+        return new SnapshotInfo(version, revision, new DateTimeOffset(ticks, TimeSpan.Zero), counts, stored, bytes.Length);
+    }
+
+    /// <summary>
+    /// Reads the batch committed at the snapshot's revision and checks it against the snapshot's objects: an added
+    /// or modified object is the one the snapshot holds (the same instance is kept), a deleted one is absent.
+    /// </summary>
+    private static Change[] ReadBatch(ref BinaryDecoder d, string source, long revision, Dictionary<(ResourceKind, string, string), ClusterObject> objects)
+    {
+        var count = d.ReadCount(minBytesPerItem: 3);
+        if (count == 0 || revision == 0)
+        {
+            throw d.Corrupt($"a batch of {count} changes at revision {revision} is not valid");
+        }
+
+        var changes = new Change[count];
+        var keys = new HashSet<(ResourceKind, string, string)>();
+        for (var i = 0; i < count; i++)
+        {
+            var type = d.ReadByte() switch
+            {
+                0 => ChangeType.Added,
+                1 => ChangeType.Modified,
+                2 => ChangeType.Deleted,
+                var b => throw d.Corrupt($"{b} is not a change type"),
+            };
+            var obj = ReadObject(ref d, source);
+            var previous = d.ReadByte() switch
+            {
+                0 => null,
+                1 => ReadObject(ref d, source),
+                var b => throw d.Corrupt($"{b} is not a previous-object marker"),
+            };
+            var meta = obj.Metadata;
+            var key = (obj.Kind, meta.Namespace, meta.Name);
+            if (!keys.Add(key))
+            {
+                throw d.Corrupt($"the last batch changes {obj.Kind} {meta.Namespace}/{meta.Name} twice");
+            }
+
+            objects.TryGetValue(key, out var stored);
+            if (type == ChangeType.Deleted ? stored is not null || meta.ResourceVersion >= revision : stored is null || stored.Metadata.ResourceVersion != revision || meta.ResourceVersion != revision)
+            {
+                throw d.Corrupt($"the last batch's {type} of {obj.Kind} {meta.Namespace}/{meta.Name} does not match the snapshot's objects");
+            }
+
+            if ((type == ChangeType.Added) != (previous is null) || (previous is not null && (previous.Kind != obj.Kind || previous.Metadata.ResourceVersion >= revision)))
+            {
+                throw d.Corrupt($"the last batch's {type} of {obj.Kind} {meta.Namespace}/{meta.Name} has a previous object that does not fit it");
+            }
+
+            changes[i] = new Change(type, stored ?? obj, previous);
+        }
+
+        return changes;
     }
 }

@@ -64,17 +64,18 @@ internal sealed class Snapshotter(MvccStore state, DataDirectory directory, Time
     /// <summary>Takes a snapshot now and returns its revision.</summary>
     public async Task<long> TakeAsync(CancellationToken cancellationToken)
     {
-        var (revision, objects) = state.CaptureCurrent();
+        var image = state.CaptureCurrent();
+        var revision = image.Revision;
 
         var final = Path.Combine(directory.SnapshotPath, SnapshotName(revision));
         await DurableFiles.WriteAtomicallyAsync(
             final,
-            (file, ct) => SnapshotFile.WriteAsync(file, revision, objects, time.GetUtcNow(), ct),
+            (file, ct) => SnapshotFile.WriteAsync(file, image, time.GetUtcNow(), ct),
             fsync: true,
             cancellationToken).ConfigureAwait(false);
         LastSnapshotRevision = revision;
         RemoveCovered(revision);
-        Log.SnapshotTaken(logger, revision, objects.Count);
+        Log.SnapshotTaken(logger, revision, image.Objects.Count);
         return revision;
     }
 

@@ -456,7 +456,7 @@ internal sealed class RaftPeer : IDisposable
         if (_snapshotting is null && log.Applied - log.SnapshotIndex >= _options.SnapshotEntries)
         {
             var revision = _state.Revision;
-            var objects = _state.CaptureAt(revision);
+            var image = _state.CaptureAt(revision);
             var index = log.Applied;
             var term = log.Term(index);
             var membership = _node.MembershipAt(index);
@@ -464,7 +464,7 @@ internal sealed class RaftPeer : IDisposable
             _snapshotting = Task.Run(() =>
             {
                 using var buffer = new MemoryStream();
-                SnapshotFile.WriteAsync(buffer, revision, objects, DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
+                SnapshotFile.WriteAsync(buffer, image, DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
                 var snapshot = new RaftSnapshot(index, term, membership, buffer.ToArray());
                 storage?.WriteSnapshotFile(snapshot);
                 return snapshot;
@@ -478,9 +478,7 @@ internal sealed class RaftPeer : IDisposable
     /// <summary>Catches the state up from the leader's snapshot (a follower that fell behind the leader's log).</summary>
     private void InstallSnapshot(byte[] data)
     {
-        var objects = new List<Model.ClusterObject>();
-        var info = SnapshotFile.Read(data, "raft snapshot", objects);
-        _state.InstallSnapshot(info.Revision, objects);
+        _state.InstallSnapshot(SnapshotFile.Read(data, "raft snapshot").Image);
     }
 
     private void Apply(LogEntry entry)

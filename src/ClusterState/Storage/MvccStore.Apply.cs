@@ -157,18 +157,18 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>
-    /// Loads an empty store with a snapshot's objects, taken at <paramref name="revision"/>: each object keeps its
-    /// own resourceVersion, reads at the revision work, and history below it is compacted away. The caller holds
-    /// the commit lock.
+    /// Loads an empty store with a snapshot's image: each object keeps its own resourceVersion, reads at the
+    /// image's revision work, history below it is compacted away, and the image's last batch (when it has one) stays
+    /// in the log, so a watch from the revision still delivers it. The caller holds the commit lock.
     /// </summary>
-    public void LoadSnapshot(long revision, IReadOnlyList<ClusterObject> objects)
+    public void LoadSnapshot(StateImage image)
     {
         if (_applied != 0 || KeyCount != 0)
         {
             throw new InvalidOperationException("A snapshot loads into an empty store only.");
         }
 
-        foreach (var obj in objects)
+        foreach (var obj in image.Objects)
         {
             var history = Table(obj.Kind).GetOrAddLocked(new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name));
             if (history.Head is not null)
@@ -179,28 +179,29 @@ internal sealed partial class MvccStore
             history.AppendLocked(new StoredVersion(obj.Metadata.ResourceVersion, obj));
         }
 
-        _applied = revision;
-        Log.RebaseLocked(revision + 1);
-        Volatile.Write(ref _compactedRevision, revision);
-        Publish(revision);
+        _applied = image.Revision;
+        Volatile.Write(ref _compactedRevision, image.Revision);
+        StartLogAtLocked(image);
+        Publish(image.Revision);
     }
 
     /// <summary>
-    /// Brings a store that is behind up to a snapshot taken at <paramref name="revision"/> (a Raft follower catching
-    /// up from its leader's snapshot): objects that changed get their snapshot version, objects that are gone get a
-    /// tombstone at the revision, and history below it is compacted away (watches there must re-list). Reads at the
-    /// old revisions stay correct until then: every new version is newer than anything they can see. The caller
-    /// owns the state's mutations.
+    /// Brings a store that is behind up to a snapshot image (a Raft follower catching up from its leader's
+    /// snapshot): objects that changed get their snapshot version, objects that are gone get a tombstone at the
+    /// revision, and history below it is compacted away (watches there must re-list). Reads at the old revisions
+    /// stay correct until then: every new version is newer than anything they can see. The caller owns the state's
+    /// mutations.
     /// </summary>
-    public void InstallSnapshot(long revision, IReadOnlyList<ClusterObject> objects)
+    public void InstallSnapshot(StateImage image)
     {
+        var revision = image.Revision;
         if (revision <= _applied)
         {
             return;
         }
 
         var wanted = new HashSet<(ResourceKind, ObjectName)>();
-        foreach (var obj in objects)
+        foreach (var obj in image.Objects)
         {
             var name = new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name);
             wanted.Add((obj.Kind, name));
@@ -231,22 +232,41 @@ internal sealed partial class MvccStore
         }
 
         Volatile.Write(ref _compactedRevision, revision);
-        Log.RebaseLocked(revision + 1);
+        StartLogAtLocked(image);
         _applied = revision;
         _sweepAllKeys = true;
         Publish(revision);
     }
 
     /// <summary>
-    /// Every object at the current revision, and that revision, read without locks while writes continue: the
-    /// revision is pinned against compaction for the duration of the read.
+    /// Restarts the revision log at a snapshot image: every batch before the image is gone (for every kind: a watch
+    /// behind it must re-list), and the image's own batch, when it has one, is the first the log holds.
     /// </summary>
-    public (long Revision, List<ClusterObject> Objects) CaptureCurrent()
+    private void StartLogAtLocked(StateImage image)
+    {
+        var first = image.LastBatch is null ? image.Revision + 1 : image.Revision;
+        foreach (var table in _tables)
+        {
+            table?.MarkDroppedLocked(first - 1);
+        }
+
+        Log.RebaseLocked(first);
+        if (image.LastBatch is { } batch)
+        {
+            Log.AppendLocked(new CommittedBatch(image.Revision, batch));
+        }
+    }
+
+    /// <summary>
+    /// Every object at the current revision, with that revision and its batch, read without locks while writes
+    /// continue: the revision is pinned against compaction for the duration of the read.
+    /// </summary>
+    public StateImage CaptureCurrent()
     {
         var revision = Pin();
         try
         {
-            return (revision, CaptureAt(revision));
+            return CaptureAt(revision);
         }
         finally
         {
@@ -255,10 +275,11 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>
-    /// Every object at <paramref name="revision"/> (published and retained), in kind, namespace and name order.
-    /// Lock-free: writes continue meanwhile. The caller keeps compaction from passing the revision.
+    /// Every object at <paramref name="revision"/> (published and retained), in kind, namespace and name order, and
+    /// the batch committed at it while the log still holds it. Lock-free: writes continue meanwhile. The caller keeps
+    /// compaction from passing the revision.
     /// </summary>
-    public List<ClusterObject> CaptureAt(long revision)
+    public StateImage CaptureAt(long revision)
     {
         var objects = new List<ClusterObject>();
         foreach (var kind in ResourceKinds.All)
@@ -272,7 +293,7 @@ internal sealed partial class MvccStore
             }
         }
 
-        return objects;
+        return new StateImage(revision, objects, Log.Get(revision)?.Changes);
     }
 
     /// <summary>Checks one operation against the stored object and builds the change it makes at revision <paramref name="next"/>.</summary>
@@ -431,13 +452,22 @@ internal sealed partial class MvccStore
     /// </summary>
     private int CompactKeysWritten(long previous, long revision)
     {
-        // Each key once, however often it was written: compacting walks its versions from the newest.
+        // Each key once, however often it was written: compacting walks its versions from the newest. The batch at
+        // the previous compaction revision leaves the log now: its kinds are marked too (its keys were compacted then).
         var keys = new HashSet<(ResourceKind Kind, ObjectName Name)>();
-        for (var r = previous + 1; r <= revision; r++)
+        for (var r = previous; r <= revision; r++)
         {
             foreach (var change in Log.Get(r)?.Changes ?? [])
             {
-                keys.Add((change.Object.Kind, new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name)));
+                if (r < revision)
+                {
+                    Table(change.Object.Kind).MarkDroppedLocked(r);
+                }
+
+                if (r > previous)
+                {
+                    keys.Add((change.Object.Kind, new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name)));
+                }
             }
         }
 
@@ -458,6 +488,14 @@ internal sealed partial class MvccStore
     /// <summary>Compacts every key (after a snapshot install, which adds versions that no batch names).</summary>
     private int CompactAllKeys(long revision)
     {
+        for (var r = Log.FirstRevision; r < revision; r++)
+        {
+            foreach (var change in Log.Get(r)?.Changes ?? [])
+            {
+                Table(change.Object.Kind).MarkDroppedLocked(r);
+            }
+        }
+
         var removed = 0;
         foreach (var table in _tables)
         {

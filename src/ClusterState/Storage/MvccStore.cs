@@ -146,6 +146,53 @@ internal sealed partial class MvccStore
         }
     }
 
+    /// <summary>
+    /// Checks that a watch can start at <paramref name="start"/>: compaction has not passed it, and when it is already
+    /// committed, its batch is still in the log (a store loaded from an older snapshot format starts its log one past
+    /// the compaction revision). The error names the oldest revision a watch can start from.
+    /// </summary>
+    public void CheckWatchable(long start)
+    {
+        var compacted = CompactedRevision;
+        var first = Math.Max(compacted, Math.Min(Log.FirstRevision, Revision + 1));
+        if (start < first)
+        {
+            throw new RevisionCompactedException(start, first);
+        }
+    }
+
+    /// <summary>
+    /// Where a watch of <paramref name="kind"/> (null: every kind) continues when the batch at <paramref name="next"/>
+    /// (published) has left the log: the log's first batch, when none of the dropped batches from
+    /// <paramref name="next"/> on changed the kind (the watch had nothing to deliver from them, as an etcd watcher that is
+    /// in sync is never cancelled by compaction); otherwise the watch has missed events and fails.
+    /// </summary>
+    /// <exception cref="RevisionCompactedException">A dropped batch at or after <paramref name="next"/> changed the kind.</exception>
+    public long SkipDroppedBatches(ResourceKind? kind, long next)
+    {
+        // The first revision is read before the marks: the compaction that raised it marked its batches first.
+        var first = Log.FirstRevision;
+        var missed = first <= next;
+        if (kind is { } k)
+        {
+            missed |= Table(k).LastDroppedWrite >= next;
+        }
+        else
+        {
+            foreach (var table in _tables)
+            {
+                missed |= table is not null && table.LastDroppedWrite >= next;
+            }
+        }
+
+        if (missed)
+        {
+            throw new RevisionCompactedException(next, Math.Max(CompactedRevision, first));
+        }
+
+        return first;
+    }
+
     /// <summary>The revisions of the versions a key still holds, newest first (for diagnostics and tests).</summary>
     public List<long> VersionRevisions(ResourceKind kind, ObjectName name)
     {

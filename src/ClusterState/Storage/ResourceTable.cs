@@ -19,6 +19,24 @@ internal sealed class ResourceTable
     /// <summary>The keys in order as of some generation; replaced, never mutated.</summary>
     private volatile SortedKeys _sorted = new(0, []);
 
+    /// <summary>
+    /// The highest revision, among the batches compaction dropped from the revision log, of one that changed a key of
+    /// this kind (0 when none): a watch of this kind that has not read past it has missed events. Written by the commit
+    /// path before the batches leave the log.
+    /// </summary>
+    private long _lastDroppedWrite;
+
+    public long LastDroppedWrite => Volatile.Read(ref _lastDroppedWrite);
+
+    /// <summary>Raises <see cref="LastDroppedWrite"/> to <paramref name="revision"/>; the caller holds the commit lock.</summary>
+    public void MarkDroppedLocked(long revision)
+    {
+        if (revision > _lastDroppedWrite)
+        {
+            Volatile.Write(ref _lastDroppedWrite, revision);
+        }
+    }
+
     /// <summary>How many keys the table holds (live or tombstoned but not yet compacted).</summary>
     public int KeyCount => _keys.Count;
 

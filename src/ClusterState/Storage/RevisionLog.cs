@@ -21,7 +21,20 @@ internal sealed class RevisionLog
     /// <summary>The chunks and the revision of the first slot of the first chunk; replaced, never mutated.</summary>
     private volatile Spine _spine;
 
-    public RevisionLog(long firstRevision) => _spine = new Spine(firstRevision, []);
+    /// <summary>The lowest revision the log can hold; raised before the batches below it are removed.</summary>
+    private long _firstRevision;
+
+    public RevisionLog(long firstRevision)
+    {
+        _spine = new Spine(firstRevision, []);
+        _firstRevision = firstRevision;
+    }
+
+    /// <summary>
+    /// The lowest revision the log still holds (or will hold next, when empty). A reader that found a batch missing
+    /// and reads this afterwards sees a value above the missing revision.
+    /// </summary>
+    public long FirstRevision => Volatile.Read(ref _firstRevision);
 
     /// <summary>The batch at <paramref name="revision"/>, or null when compaction dropped it.</summary>
     public CommittedBatch? Get(long revision)
@@ -71,11 +84,20 @@ internal sealed class RevisionLog
     }
 
     /// <summary>Makes an empty log start at <paramref name="firstRevision"/>; the caller holds the commit lock.</summary>
-    public void RebaseLocked(long firstRevision) => _spine = new Spine(firstRevision, []);
+    public void RebaseLocked(long firstRevision)
+    {
+        Volatile.Write(ref _firstRevision, firstRevision);
+        _spine = new Spine(firstRevision, []);
+    }
 
     /// <summary>Drops batches below <paramref name="revision"/>; the caller holds the commit lock.</summary>
     public void CompactLocked(long revision)
     {
+        if (revision > _firstRevision)
+        {
+            Volatile.Write(ref _firstRevision, revision);
+        }
+
         var spine = _spine;
         var drop = 0;
         while (drop < spine.Chunks.Length && spine.BaseRevision + ((long)(drop + 1) * ChunkSize) <= revision)

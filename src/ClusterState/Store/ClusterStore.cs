@@ -241,8 +241,8 @@ public sealed class ClusterStore : IClusterStore
     public async Task<SnapshotInfo> SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var (revision, objects) = State.CaptureCurrent();
-        return await SnapshotFile.WriteAsync(destination, revision, objects, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var image = State.CaptureCurrent();
+        return await SnapshotFile.WriteAsync(destination, image, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -253,7 +253,7 @@ public sealed class ClusterStore : IClusterStore
     public static async Task<SnapshotInfo> InspectSnapshotAsync(Stream source, CancellationToken cancellationToken = default)
     {
         var bytes = await ReadAllAsync(source, cancellationToken).ConfigureAwait(false);
-        return SnapshotFile.Read(bytes, Describe(source), objects: null);
+        return SnapshotFile.Inspect(bytes, Describe(source));
     }
 
     /// <summary>
@@ -278,12 +278,11 @@ public sealed class ClusterStore : IClusterStore
         }
 
         var bytes = await ReadAllAsync(source, cancellationToken).ConfigureAwait(false);
-        var objects = new List<ClusterObject>();
-        var info = SnapshotFile.Read(bytes, Describe(source), objects);
+        var (info, image) = SnapshotFile.Read(bytes, Describe(source));
 
         // A backup is outside input: every object must pass the same rules as a write before anything is created.
         var limits = options ?? new ClusterStoreOptions();
-        foreach (var obj in objects)
+        foreach (var obj in image.Objects.Concat(image.LastBatch?.SelectMany(c => c.Previous is { } p ? [c.Object, p] : new[] { c.Object }) ?? []))
         {
             try
             {
@@ -300,7 +299,7 @@ public sealed class ClusterStore : IClusterStore
             var store = new ClusterStore(options, timeProvider, loggerFactory, meterFactory);
             try
             {
-                store.State.LoadSnapshot(info.Revision, objects);
+                store.State.LoadSnapshot(image);
             }
             catch
             {

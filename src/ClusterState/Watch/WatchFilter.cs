@@ -11,6 +11,9 @@ internal sealed class WatchFilter(ResourceKind? kind, WatchOptions options)
     private readonly string? _name = options.Name;
     private readonly LabelSelector? _selector = options.LabelSelector is { IsEmpty: false } s ? s : null;
 
+    /// <summary>The kind watched, or null for every kind.</summary>
+    public ResourceKind? Kind => _kind;
+
     /// <summary>
     /// The event type to deliver for <paramref name="change"/>, and the object to deliver with it; null when the
     /// watch does not see the change.

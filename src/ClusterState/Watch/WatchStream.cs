@@ -25,7 +25,7 @@ internal static class WatchStream
         }
 
         var start = options.StartRevision ?? hub.State.Revision + 1;
-        hub.State.CheckNotCompacted(start);
+        hub.State.CheckWatchable(start);
         return Run<T>(hub, new WatchFilter(kind, options), start, options, cancellationToken);
     }
 
@@ -49,7 +49,15 @@ internal static class WatchStream
                 var head = state.Revision;
                 if (next <= head)
                 {
-                    var batch = state.Log.Get(next) ?? throw new RevisionCompactedException(next, state.CompactedRevision);
+                    if (state.Log.Get(next) is not { } batch)
+                    {
+                        // Compaction dropped batches this watch had not read yet: it goes on past them when none
+                        // touched its kind, and fails otherwise.
+                        next = state.SkipDroppedBatches(filter.Kind, next);
+                        tracker.Advance(next);
+                        continue;
+                    }
+
                     var changes = batch.Changes;
                     var last = -1;
                     for (var i = changes.Length - 1; i >= 0; i--)

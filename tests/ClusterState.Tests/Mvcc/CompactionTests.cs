@@ -117,7 +117,7 @@ public sealed class CompactionTests
         await store.Services.CreateAsync(Objects.Service("b", clusterIP: "10.96.0.2"));             // 3
 
         // A follower catching up from its leader's snapshot at revision 10: a changed at 9, b is gone.
-        store.State.InstallSnapshot(10, [a with { Metadata = a.Metadata with { ResourceVersion = 9, Version = 3 } }]);
+        store.State.InstallSnapshot(new ClusterState.Storage.StateImage(10, [a with { Metadata = a.Metadata with { ResourceVersion = 9, Version = 3 } }], null));
         await store.Services.CreateAsync(Objects.Service("c", clusterIP: "10.96.0.3"));             // 11
         List<long> Versions(string name) => store.State.VersionRevisions(ClusterState.Model.ResourceKind.Service, new ClusterState.Storage.ObjectName("default", name));
         Assert.That(Versions("a"), Is.EqualTo(new long[] { 9, 2, 1 }));

@@ -25,7 +25,7 @@ public sealed class InterplayTests
 
         await store.CompactAsync(15);
         Assert.That(store.CompactedRevision, Is.EqualTo(10), "held at the pinned revision");
-        Assert.That(store.State.CaptureAt(pinned).Single().Metadata.Version, Is.EqualTo(10));
+        Assert.That(store.State.CaptureAt(pinned).Objects.Single().Metadata.Version, Is.EqualTo(10));
 
         store.State.Unpin(pinned);
         await store.CompactAsync(15);

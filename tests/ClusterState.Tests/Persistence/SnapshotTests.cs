@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using ClusterState.Model;
 using ClusterState.Persistence;
+using ClusterState.Storage;
 
 namespace ClusterState.Tests.Persistence;
 
@@ -105,7 +106,7 @@ public sealed class SnapshotTests
         foreach (var (name, (revision, objects)) in crafted)
         {
             using var backup = new MemoryStream();
-            await SnapshotFile.WriteAsync(backup, revision, objects, DateTimeOffset.UnixEpoch, CancellationToken.None);
+            await SnapshotFile.WriteAsync(backup, new StateImage(revision, objects, null), DateTimeOffset.UnixEpoch, CancellationToken.None);
             var target = _dir.Sub(name.Replace(' ', '-'));
             backup.Position = 0;
             Assert.ThrowsAsync<CorruptDataException>(async () => (await ClusterStore.RestoreAsync(backup, new ClusterStoreOptions { DataDirectory = target })).Dispose(), name);
@@ -251,7 +252,7 @@ public sealed class SnapshotTests
             BinaryPrimitives.WriteUInt32LittleEndian(mutated.AsSpan(mutated.Length - 4), Crc32C.Compute(mutated.AsSpan(0, mutated.Length - 4)));
             try
             {
-                SnapshotFile.Read(mutated, "fuzz", []);
+                SnapshotFile.Read(mutated, "fuzz");
             }
             catch (CorruptDataException)
             {
