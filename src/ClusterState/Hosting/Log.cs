@@ -29,14 +29,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Snapshot {Snapshot} is damaged and was set aside as {SetAside}; opening from an older snapshot and the log after it instead")]
     public static partial void SnapshotDamaged(ILogger logger, string snapshot, string setAside, Exception exception);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Connected to Raft peer {Peer} at {Address}")]
-    public static partial void TransportConnected(ILogger logger, ulong peer, string address);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Connected to Raft peer {Peer} at {Address} (wire version {Version})")]
+    public static partial void TransportConnected(ILogger logger, ulong peer, string address, byte version);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "No connection to Raft peer {Peer} at {Address}; retrying in {DelayMs} ms: {Reason}")]
     public static partial void TransportDisconnected(ILogger logger, ulong peer, string address, double delayMs, string reason);
 
-    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Raft peer {Peer} connected from {Remote}")]
-    public static partial void TransportPeerConnected(ILogger logger, ulong peer, string remote);
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Raft peer {Peer} connected from {Remote} (wire version {Version})")]
+    public static partial void TransportPeerConnected(ILogger logger, ulong peer, string remote, byte version);
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Refused a Raft connection from {Remote} (node {Peer}, cluster '{ClusterId}'): {Reason}")]
     public static partial void TransportRefused(ILogger logger, string remote, ulong peer, string clusterId, string reason);
@@ -52,4 +52,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Dropped a {Bytes}-byte message to Raft peer {Peer}: over the {Max}-byte frame limit")]
     public static partial void TransportFrameTooLarge(ILogger logger, ulong peer, int bytes, int max);
+
+    [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "Closed a Raft connection from {Remote}: {Reason}")]
+    public static partial void TransportIdle(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(EventId = 29, Level = LogLevel.Warning, Message = "Closed a Raft connection from {Remote} at once: {Max} connections are being served")]
+    public static partial void TransportTooManyConnections(ILogger logger, string remote, int max);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Debug, Message = "Skipped a message of a type this release does not know from Raft peer {Peer} ({Remote})")]
+    public static partial void TransportUnknownMessage(ILogger logger, ulong peer, string remote);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Raft peer {Peer} at {Address} closed the connection without answering the hello; the next attempt uses the first release's hello")]
+    public static partial void TransportFallBack(ILogger logger, ulong peer, string address);
 }

@@ -213,9 +213,9 @@ public sealed class TcpTransportTests
             using var e = new BinaryEncoder();
             RaftWire.WriteHello(e, new RaftWire.Hello(2, 1, "test"));
             await stream.WriteAsync(e.WrittenMemory);
-            var status = new byte[1];
-            await stream.ReadExactlyAsync(status);
-            Assert.That(status[0], Is.EqualTo((byte)RaftWire.HelloStatus.Accepted));
+            var answer = new byte[2];
+            await stream.ReadExactlyAsync(answer);
+            Assert.That(answer, Is.EqualTo(new[] { (byte)RaftWire.HelloStatus.Accepted, RaftWire.MaxVersion }));
             var header = new byte[4];
             BinaryPrimitives.WriteUInt32LittleEndian(header, 1 << 20);
             await stream.WriteAsync(header);

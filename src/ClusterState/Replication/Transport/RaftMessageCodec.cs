@@ -56,6 +56,18 @@ internal static class RaftMessageCodec
         }
     }
 
+    /// <summary>
+    /// Whether this release knows the type of the message in <paramref name="bytes"/>: a peer of a later release may
+    /// send types added since, which the receiver skips (the frame's length says where the next one starts).
+    /// </summary>
+    /// <exception cref="CorruptDataException">The bytes do not start with a type.</exception>
+    public static bool IsKnownType(ReadOnlySpan<byte> bytes, string source)
+    {
+        var d = new BinaryDecoder(bytes, source);
+        var raw = d.ReadVarInt();
+        return raw is >= int.MinValue and <= int.MaxValue && Enum.IsDefined((MessageType)(int)raw);
+    }
+
     /// <exception cref="CorruptDataException">The bytes are not a valid message.</exception>
     public static RaftMessage Read(ReadOnlySpan<byte> bytes, string source)
     {

@@ -12,8 +12,11 @@ namespace ClusterState.Replication.Transport;
 
 /// <summary>
 /// The outgoing connection to one peer: a bounded queue of messages and one loop that owns the connection —
-/// dial, hello, then write frames, flushing when the queue runs dry; on any failure, wait (doubling from
-/// <see cref="TcpRaftTransportOptions.ReconnectDelay"/> up to the maximum) and dial again.
+/// dial, hello, then write frames, flushing when the queue runs dry, and a keep-alive when it stays dry for a third of
+/// <see cref="TcpRaftTransportOptions.IdleTimeout"/> (wire version 2 on); on any failure, wait (doubling from
+/// <see cref="TcpRaftTransportOptions.ReconnectDelay"/> up to the maximum) and dial again. A peer that closes the
+/// connection without answering the hello is taken for a first-release peer: the next attempt says the first
+/// release's hello, and the one after that tries the current one again (the peer may have been upgraded).
 /// </summary>
 internal sealed class TcpPeerSender
 {
@@ -25,6 +28,9 @@ internal sealed class TcpPeerSender
     private readonly CancellationTokenSource _stopping;
     private readonly Channel<RaftMessage> _queue;
     private long _dropped;
+
+    /// <summary>Set when the peer closed on the current hello without an answer: the next dial uses the first release's. Loop only.</summary>
+    private bool _firstReleaseHello;
 
     public TcpPeerSender(TcpRaftTransportOptions options, ulong peer, EndPoint address, ILogger logger, CancellationToken stopping)
     {
@@ -61,13 +67,13 @@ internal sealed class TcpPeerSender
         {
             try
             {
-                var stream = await ConnectAsync(encoder).ConfigureAwait(false);
+                var (stream, version) = await ConnectAsync(encoder).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
                     delay = _options.ReconnectDelay;
-                    Log.TransportConnected(_logger, _peer, _addressText);
+                    Log.TransportConnected(_logger, _peer, _addressText, version);
                     var pipe = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-                    await SendAsync(pipe, encoder).ConfigureAwait(false);
+                    await SendAsync(pipe, encoder, version >= RaftWire.KeepAliveVersion).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (_stopping.Token.IsCancellationRequested)
@@ -98,7 +104,7 @@ internal sealed class TcpPeerSender
         }
     }
 
-    private async Task<Stream> ConnectAsync(BinaryEncoder encoder)
+    private async Task<(Stream Stream, byte Version)> ConnectAsync(BinaryEncoder encoder)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
@@ -131,17 +137,38 @@ internal sealed class TcpPeerSender
                     timeout.Token).ConfigureAwait(false);
             }
 
+            var maxVersion = _firstReleaseHello ? (byte)1 : _options.MaxWireVersion;
+            _firstReleaseHello = false;
+            var hello = new RaftWire.Hello(_options.NodeId, _peer, _options.ClusterId, RaftWire.MinVersion, maxVersion);
             encoder.Clear();
-            RaftWire.WriteHello(encoder, new RaftWire.Hello(_options.NodeId, _peer, _options.ClusterId));
+            RaftWire.WriteHello(encoder, hello);
             await stream.WriteAsync(encoder.WrittenMemory, timeout.Token).ConfigureAwait(false);
-            var status = new byte[1];
-            await stream.ReadExactlyAsync(status, timeout.Token).ConfigureAwait(false);
-            if (status[0] != (byte)RaftWire.HelloStatus.Accepted)
+            var answer = new byte[hello.Format == 1 ? 1 : 2];
+            var read = await stream.ReadAtLeastAsync(answer, answer.Length, throwOnEndOfStream: false, timeout.Token).ConfigureAwait(false);
+            if (read == 0 && hello.Format > 1)
             {
-                throw new RefusedException($"node {_peer} at {_address} refused the connection: {(RaftWire.HelloStatus)status[0]}");
+                _firstReleaseHello = true;
+                Log.TransportFallBack(_logger, _peer, _addressText);
+                throw new IOException($"node {_peer} at {_address} closed the connection without answering the hello");
             }
 
-            return stream;
+            if (read < answer.Length)
+            {
+                throw new IOException($"node {_peer} at {_address} closed the connection in its answer to the hello");
+            }
+
+            if (answer[0] != (byte)RaftWire.HelloStatus.Accepted)
+            {
+                throw new RefusedException($"node {_peer} at {_address} refused the connection: {(RaftWire.HelloStatus)answer[0]}");
+            }
+
+            var version = hello.Format == 1 ? (byte)1 : answer[1];
+            if (version < hello.MinVersion || version > hello.MaxVersion)
+            {
+                throw new RefusedException($"node {_peer} at {_address} chose wire version {version}, outside {hello.MinVersion} to {hello.MaxVersion}");
+            }
+
+            return (stream, version);
         }
         catch
         {
@@ -150,30 +177,66 @@ internal sealed class TcpPeerSender
         }
     }
 
-    private async Task SendAsync(PipeWriter pipe, BinaryEncoder encoder)
+    private async Task SendAsync(PipeWriter pipe, BinaryEncoder encoder, bool keepAlive)
     {
-        while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+        var quiet = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        try
         {
-            while (_queue.Reader.TryRead(out var message))
+            while (true)
             {
-                encoder.Clear();
-                RaftMessageCodec.Write(encoder, message);
-                if (encoder.Length > _options.MaxFrameBytes)
+                if (keepAlive)
                 {
-                    // The other end would drop the connection over it; Raft sends smaller batches on retry.
-                    Log.TransportFrameTooLarge(_logger, _peer, encoder.Length, _options.MaxFrameBytes);
+                    quiet.CancelAfter(_options.IdleTimeout / 3);
+                }
+
+                try
+                {
+                    if (!await _queue.Reader.WaitToReadAsync(quiet.Token).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                {
+                    // Nothing to send for a while: tell the peer this connection is alive.
+                    quiet.Dispose();
+                    quiet = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                    RaftWire.WriteKeepAlive(pipe);
+                    await FlushAsync(pipe).ConfigureAwait(false);
                     continue;
                 }
 
-                RaftWire.WriteFrame(pipe, encoder.WrittenSpan);
-                if (pipe.UnflushedBytes >= 256 * 1024)
-                {
-                    await FlushAsync(pipe).ConfigureAwait(false);
-                }
+                await DrainAsync(pipe, encoder).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            quiet.Dispose();
+        }
+    }
+
+    /// <summary>Writes every queued message, flushing as the buffer fills and once at the end.</summary>
+    private async Task DrainAsync(PipeWriter pipe, BinaryEncoder encoder)
+    {
+        while (_queue.Reader.TryRead(out var message))
+        {
+            encoder.Clear();
+            RaftMessageCodec.Write(encoder, message);
+            if (encoder.Length > _options.MaxFrameBytes)
+            {
+                // The other end would drop the connection over it; Raft sends smaller batches on retry.
+                Log.TransportFrameTooLarge(_logger, _peer, encoder.Length, _options.MaxFrameBytes);
+                continue;
             }
 
-            await FlushAsync(pipe).ConfigureAwait(false);
+            RaftWire.WriteFrame(pipe, encoder.WrittenSpan);
+            if (pipe.UnflushedBytes >= 256 * 1024)
+            {
+                await FlushAsync(pipe).ConfigureAwait(false);
+            }
         }
+
+        await FlushAsync(pipe).ConfigureAwait(false);
     }
 
     private async Task FlushAsync(PipeWriter pipe)

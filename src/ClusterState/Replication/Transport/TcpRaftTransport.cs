@@ -16,9 +16,12 @@ namespace ClusterState;
 /// <summary>
 /// Raft peers in separate processes over TCP: one per process, set as the peer's <see cref="RaftOptions.Transport"/>.
 /// It listens at <see cref="TcpRaftTransportOptions.ListenEndpoint"/> and keeps one outgoing connection per other
-/// peer (reconnecting with exponential backoff), over System.IO.Pipelines with length-prefixed frames. Connections
-/// from another cluster or an unknown peer are refused; frames over
-/// <see cref="TcpRaftTransportOptions.MaxFrameBytes"/> end the connection. With
+/// peer (reconnecting with exponential backoff), over System.IO.Pipelines with length-prefixed frames. Peers agree on
+/// a wire version in the hello, so peers of different releases talk during a rolling upgrade. Connections from another
+/// cluster or an unknown peer are refused; frames over <see cref="TcpRaftTransportOptions.MaxFrameBytes"/>, more than
+/// <see cref="TcpRaftTransportOptions.MaxIncomingConnections"/> connections, and connections quiet for
+/// <see cref="TcpRaftTransportOptions.IdleTimeout"/> are closed; a message of a type this release does not know is
+/// skipped without closing its connection. With
 /// <see cref="TcpRaftTransportOptions.Tls"/>, every connection is TLS with certificates checked on both ends.
 /// </summary>
 public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposable
@@ -56,10 +59,14 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
     /// <summary>Messages dropped because a peer's send queue was full.</summary>
     public long DroppedMessages => _senders.Values.Sum(s => s.Dropped);
 
-    /// <summary>Connections refused (wrong cluster, unknown peer, bad hello or certificate, oversized frame).</summary>
+    /// <summary>Connections refused or closed for misbehaving (wrong cluster, unknown peer, bad hello or certificate, oversized frame, too many connections, idle).</summary>
     public long RefusedConnections => Interlocked.Read(ref _refused);
 
+    /// <summary>Messages skipped because their type is unknown to this release (sent by a peer of a later one).</summary>
+    public long SkippedMessages => Interlocked.Read(ref _skipped);
+
     private long _refused;
+    private long _skipped;
 
     /// <summary>
     /// Adds a peer (or changes its address), such as one about to be added to the group's membership; connections
@@ -161,10 +168,26 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
                 continue;
             }
 
-            var connection = Task.Run(() => ServeAsync(socket));
+            Task connection;
             lock (_connectionsLock)
             {
-                _connections.Add(connection);
+                if (_connections.Count >= _options.MaxIncomingConnections)
+                {
+                    connection = Task.CompletedTask;
+                }
+                else
+                {
+                    connection = Task.Run(() => ServeAsync(socket));
+                    _connections.Add(connection);
+                }
+            }
+
+            if (connection.IsCompleted)
+            {
+                Interlocked.Increment(ref _refused);
+                Log.TransportTooManyConnections(_logger, socket.RemoteEndPoint?.ToString() ?? "unknown", _options.MaxIncomingConnections);
+                socket.Dispose();
+                continue;
             }
 
             _ = connection.ContinueWith(
@@ -202,8 +225,12 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
 
             var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
             var hello = await ReadHelloAsync(reader, remote, handshake.Token).ConfigureAwait(false);
-            var status = Check(hello);
-            await stream.WriteAsync(new[] { (byte)status }, handshake.Token).ConfigureAwait(false);
+            var version = RaftWire.Choose(hello, _options.MaxWireVersion);
+            var status = version is null ? RaftWire.HelloStatus.NoCommonVersion : Check(hello);
+
+            // A first-release dialler reads the status byte alone.
+            byte[] answer = hello.Format == 1 ? [(byte)status] : [(byte)status, version ?? 0];
+            await stream.WriteAsync(answer, handshake.Token).ConfigureAwait(false);
             if (status != RaftWire.HelloStatus.Accepted)
             {
                 Interlocked.Increment(ref _refused);
@@ -211,8 +238,13 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
                 return;
             }
 
-            Log.TransportPeerConnected(_logger, hello.From, remote);
+            Log.TransportPeerConnected(_logger, hello.From, remote, version!.Value);
             await ReceiveAsync(reader, hello.From, remote).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            Interlocked.Increment(ref _refused);
+            Log.TransportIdle(_logger, remote, ex.Message);
         }
         catch (CorruptDataException ex)
         {
@@ -262,18 +294,47 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
         }
     }
 
+    /// <summary>
+    /// Reads frames until the connection closes. A connection that goes <see cref="TcpRaftTransportOptions.IdleTimeout"/>
+    /// without a whole frame (a message or a keep-alive) is closed with a <see cref="TimeoutException"/>.
+    /// </summary>
     private async Task ReceiveAsync(PipeReader reader, ulong from, string remote)
     {
         var source = $"raft connection from node {from} ({remote})";
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        idle.CancelAfter(_options.IdleTimeout);
         while (true)
         {
-            var result = await reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+                throw new TimeoutException($"no whole frame from node {from} in {_options.IdleTimeout.TotalMilliseconds} ms");
+            }
+
             var buffer = result.Buffer;
+            var framed = false;
             while (RaftWire.TryReadFrame(ref buffer, _options.MaxFrameBytes, source, out var body))
             {
-                var message = body.IsSingleSegment
-                    ? RaftMessageCodec.Read(body.FirstSpan, source)
-                    : RaftMessageCodec.Read(body.ToArray(), source);
+                framed = true;
+                if (body.IsEmpty)
+                {
+                    // A keep-alive.
+                    continue;
+                }
+
+                var bytes = body.IsSingleSegment ? body.First : body.ToArray();
+                if (!RaftMessageCodec.IsKnownType(bytes.Span, source))
+                {
+                    Interlocked.Increment(ref _skipped);
+                    Log.TransportUnknownMessage(_logger, from, remote);
+                    continue;
+                }
+
+                var message = RaftMessageCodec.Read(bytes.Span, source);
                 if (message.From != from || message.To != _options.NodeId)
                 {
                     throw new CorruptDataException(source, 0, $"a message from {message.From} to {message.To} on node {from}'s connection to node {_options.NodeId}");
@@ -288,6 +349,10 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
+            if (framed)
+            {
+                idle.CancelAfter(_options.IdleTimeout);
+            }
         }
     }
 }

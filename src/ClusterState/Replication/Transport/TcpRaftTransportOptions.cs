@@ -32,6 +32,22 @@ public sealed class TcpRaftTransportOptions
     /// <summary>How long a connection and its handshake may take. Default: 5 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long an accepted connection may go without a whole frame after its hello before it is closed (a peer that
+    /// connects and sends nothing, or trickles a frame, holds no connection longer). Diallers of this release send a
+    /// keep-alive after a third of it without messages. Default: 30 s.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most incoming connections served at once (including those still in their handshake); more are closed at
+    /// once. Each holds at most one partial frame of up to <see cref="MaxFrameBytes"/> in memory. Default: 64.
+    /// </summary>
+    public int MaxIncomingConnections { get; init; } = 64;
+
+    /// <summary>The wire versions this transport offers (tests simulate peers of the first release with 1).</summary>
+    internal byte MaxWireVersion { get; init; } = Replication.Transport.RaftWire.MaxVersion;
+
     /// <summary>Encrypts every connection with TLS and authenticates both ends by certificate; null (the default): plain TCP.</summary>
     public RaftTlsOptions? Tls { get; init; }
 
@@ -56,6 +72,8 @@ public sealed class TcpRaftTransportOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectDelay, TimeSpan.Zero, nameof(ReconnectDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, ReconnectDelay, nameof(MaxReconnectDelay));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(IdleTimeout, TimeSpan.FromMilliseconds(30), nameof(IdleTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxIncomingConnections, 1, nameof(MaxIncomingConnections));
         Tls?.Validate();
     }
 }
