@@ -1,14 +1,16 @@
 using ClusterState.Persistence.Files;
-using ClusterState.Replication;
 using ClusterState.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterState.Persistence;
 
-/// <summary>Opens a durable store: replays the log into an empty state and returns the commit path that continues it.</summary>
+/// <summary>
+/// Opens a durable store's files: loads the newest whole snapshot and replays the log after it into an empty state,
+/// and returns the log writer and snapshotter that continue them (the commit path that uses them is the caller's).
+/// </summary>
 internal static class Recovery
 {
-    public static DurableCommitPath Open(DataDirectory directory, MvccStore state, ClusterStoreOptions options, CompactionPolicy compaction, TimeProvider time, ILogger logger)
+    public static (WalWriter Wal, Snapshotter Snapshotter) Open(DataDirectory directory, MvccStore state, ClusterStoreOptions options, CompactionPolicy compaction, TimeProvider time, ILogger logger)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var snapshotRevision = LoadNewestSnapshot(directory, state, logger);
@@ -45,7 +47,7 @@ internal static class Recovery
         {
             LastSnapshotRevision = snapshotRevision,
         };
-        return new DurableCommitPath(state, wal, snapshotter, compaction);
+        return (wal, snapshotter);
     }
 
     /// <summary>

@@ -107,7 +107,8 @@ public sealed class ClusterStore : IClusterStore
                 }
             }
 
-            return Recovery.Open(directory, State, _options, compaction, _time, Logger);
+            var (wal, snapshotter) = Recovery.Open(directory, State, _options, compaction, _time, Logger);
+            return new DurableCommitPath(State, wal, snapshotter, compaction);
         }
 
         return _options.Raft is { } raft
