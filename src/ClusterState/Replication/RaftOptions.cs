@@ -41,6 +41,12 @@ public sealed class RaftOptions
     public int MaxSnapshotChunkBytes { get; init; } = 1 << 20;
 
     /// <summary>
+    /// The most entry bytes the leader sends a follower in one append message (an entry larger than this goes alone).
+    /// Keeps a follower that is catching up on large transactions within the transport's frame limit. Default: 1 MiB.
+    /// </summary>
+    public int MaxAppendBytes { get; init; } = 1 << 20;
+
+    /// <summary>
     /// False (the default): <see cref="ClusterStore.SyncAsync"/> confirms leadership with a round of heartbeats to
     /// a quorum (ReadIndex). True: the leader answers from its lease (it steps down within an election timeout of
     /// losing the majority, and voters refuse other candidates within that timeout), saving the round trip; correct
@@ -64,5 +70,6 @@ public sealed class RaftOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ElectionTicks, 2, nameof(ElectionTicks));
         ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEntries, 1, nameof(SnapshotEntries));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSnapshotChunkBytes, 1, nameof(MaxSnapshotChunkBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAppendBytes, 1, nameof(MaxAppendBytes));
     }
 }

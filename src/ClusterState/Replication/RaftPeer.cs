@@ -76,6 +76,7 @@ internal sealed class RaftPeer : IDisposable
             new RaftConfig
             {
                 Id = options.NodeId, Voters = options.Voters, ElectionTicks = options.ElectionTicks, MaxSnapshotChunkBytes = options.MaxSnapshotChunkBytes,
+                MaxBytesPerMessage = options.MaxAppendBytes,
                 LeaseReads = options.LeaseReads, Random = new Random(),
             },
             persisted.HardState,

@@ -99,6 +99,15 @@ public sealed class ClusterStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(WalSegmentBytes, 4096, nameof(WalSegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEveryRevisions, 1, nameof(SnapshotEveryRevisions));
         Raft?.Validate();
+        if (Raft?.Transport is TcpRaftTransport tcp && MaxTransactionBytes > tcp.MaxFrameBytes / 2)
+        {
+            // One transaction is one Raft entry, which must fit one frame with its encoding overhead, or no
+            // follower could ever receive it.
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxTransactionBytes),
+                MaxTransactionBytes,
+                $"A Raft peer over TCP needs MaxTransactionBytes at most half the transport's MaxFrameBytes ({tcp.MaxFrameBytes}), so that every transaction fits one frame.");
+        }
         if (!Enum.IsDefined(Durability))
         {
             throw new ArgumentOutOfRangeException(nameof(Durability), Durability, "Unknown durability mode.");

@@ -99,6 +99,40 @@ public sealed class RaftScenarioTests
     }
 
     [Test]
+    public void A_follower_catching_up_on_large_entries_gets_appends_bounded_in_bytes()
+    {
+        // 300 entries of 20 KB would make one 5 MB append of 256 entries; a single entry past the cap still goes
+        // (alone), or the follower could never catch up.
+        var c = new Cluster(3);
+        c.TickUntilLeader(1);
+        c.Isolate(3);
+        var large = new string('x', 20_000);
+        for (var i = 0; i < 300; i++)
+        {
+            c.Propose(1, $"{i}:{large}");
+        }
+
+        c.Propose(1, new string('y', 3 << 20));
+        c.Sent.Clear();
+        c.Heal();
+        for (var i = 0; i < 200 && c.Applied(3).Count < 302; i++)
+        {
+            c.Tick(1);
+            c.Deliver();
+        }
+
+        Assert.That(c.Applied(3), Has.Count.EqualTo(302), "the follower caught up (the leader's no-op and 301 entries)");
+        Assert.That(c.Applied(3), Is.EqualTo(c.Applied(1)));
+        var appends = c.Sent.Where(m => m.Type == MessageType.Append && m.To == 3 && m.Entries.Length > 0).ToList();
+        Assert.That(appends, Is.Not.Empty);
+        foreach (var append in appends)
+        {
+            var bytes = append.Entries.Sum(e => (long)e.Data.Length);
+            Assert.That(append.Entries.Length == 1 || bytes <= 1 << 20, $"an append of {append.Entries.Length} entries carries {bytes} bytes");
+        }
+    }
+
+    [Test]
     public void Figure_8_an_entry_from_an_earlier_term_is_not_committed_by_counting_replicas()
     {
         // Raft paper, Figure 8 (c): S1 leads term 4 and holds (2, 2), which S2 and S3 then receive too: a majority
@@ -356,14 +390,14 @@ public sealed class RaftScenarioTests
         private readonly HashSet<ulong> _isolated = [];
         private readonly Dictionary<ulong, List<(ulong, long)>> _readStates = [];
 
-        public Cluster(int size, int maxEntriesPerMessage = 256, Dictionary<ulong, (HardState State, LogEntry[] Log)>? logs = null, bool leaseReads = false)
+        public Cluster(int size, int maxEntriesPerMessage = 256, Dictionary<ulong, (HardState State, LogEntry[] Log)>? logs = null, bool leaseReads = false, int maxBytesPerMessage = 1 << 20)
         {
             var voters = Enumerable.Range(1, size).Select(i => (ulong)i).ToArray();
             foreach (var id in voters)
             {
                 var (state, log) = logs?.GetValueOrDefault(id) ?? (default, []);
                 _nodes[id] = new RaftNode(
-                    new RaftConfig { Id = id, Voters = voters, Random = new Random((int)id), MaxEntriesPerMessage = maxEntriesPerMessage, LeaseReads = leaseReads },
+                    new RaftConfig { Id = id, Voters = voters, Random = new Random((int)id), MaxEntriesPerMessage = maxEntriesPerMessage, MaxBytesPerMessage = maxBytesPerMessage, LeaseReads = leaseReads },
                     state,
                     log);
                 _applied[id] = [];
@@ -371,6 +405,9 @@ public sealed class RaftScenarioTests
         }
 
         public RaftNode this[ulong id] => _nodes[id];
+
+        /// <summary>Every message the nodes have sent, in order.</summary>
+        public List<RaftMessage> Sent { get; } = [];
 
         public IEnumerable<RaftNode> Nodes => _nodes.Values;
 
@@ -452,6 +489,7 @@ public sealed class RaftScenarioTests
             {
                 var ready = node.Ready();
                 _pending.AddRange(ready.Messages);
+                Sent.AddRange(ready.Messages);
                 _applied[id].AddRange(ready.CommittedEntries.Select(e => System.Text.Encoding.UTF8.GetString(e.Data)));
                 if (ready.ReadStates.Count > 0)
                 {

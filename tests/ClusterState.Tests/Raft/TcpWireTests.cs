@@ -89,6 +89,27 @@ public sealed class TcpWireTests
     }
 
     [Test]
+    public void A_peer_over_tcp_refuses_a_transaction_limit_that_one_frame_could_not_carry()
+    {
+        // A transaction is one Raft entry: one larger than a frame would be committed by the leader alone and never
+        // reach a follower, which would then stall behind it forever.
+        var ports = new Dictionary<ulong, int> { [1] = TcpTransportTests.FreePort(), [2] = TcpTransportTests.FreePort() };
+        var transport = Transport(1, ports);
+        var options = new ClusterStoreOptions
+        {
+            MaxTransactionBytes = 64L << 20,
+            Raft = new RaftOptions { NodeId = 1, Voters = [1, 2], Transport = transport },
+        };
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        Assert.That(error!.ParamName, Is.EqualTo(nameof(ClusterStoreOptions.MaxTransactionBytes)));
+        Assert.That(error.Message, Does.Contain("MaxFrameBytes"));
+
+        options.MaxTransactionBytes = 8L << 20;
+        Assert.DoesNotThrow(options.Validate, "the defaults agree");
+    }
+
+    [Test]
     public async Task A_connection_that_goes_quiet_after_its_hello_is_closed_after_the_idle_timeout()
     {
         var ports = new Dictionary<ulong, int> { [1] = TcpTransportTests.FreePort(), [2] = TcpTransportTests.FreePort() };

@@ -123,8 +123,11 @@ internal sealed class RaftLog
         return prevIndex + entries.Length;
     }
 
-    /// <summary>Entries from <paramref name="from"/> (after the snapshot), at most <paramref name="max"/>.</summary>
-    public LogEntry[] Slice(long from, int max)
+    /// <summary>
+    /// Entries from <paramref name="from"/> (after the snapshot): at most <paramref name="max"/> of them and, past the
+    /// first, at most <paramref name="maxBytes"/> of entry data in all.
+    /// </summary>
+    public LogEntry[] Slice(long from, int max, long maxBytes = long.MaxValue)
     {
         Debug.Assert(from > SnapshotIndex, "compacted entries are sent as a snapshot");
         if (from > LastIndex)
@@ -132,8 +135,20 @@ internal sealed class RaftLog
             return [];
         }
 
+        var start = (int)(from - FirstIndex);
         var count = (int)Math.Min(max, LastIndex - from + 1);
-        return _entries.GetRange((int)(from - FirstIndex), count).ToArray();
+        long bytes = _entries[start].Data.Length;
+        for (var i = 1; i < count; i++)
+        {
+            bytes += _entries[start + i].Data.Length;
+            if (bytes > maxBytes)
+            {
+                count = i;
+                break;
+            }
+        }
+
+        return _entries.GetRange(start, count).ToArray();
     }
 
     public void CommitTo(long index)

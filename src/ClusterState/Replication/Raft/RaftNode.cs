@@ -774,7 +774,7 @@ internal sealed class RaftNode
         }
 
         var prev = progress.Next - 1;
-        var entries = Log.Slice(progress.Next, _config.MaxEntriesPerMessage);
+        var entries = Log.Slice(progress.Next, _config.MaxEntriesPerMessage, _config.MaxBytesPerMessage);
         Send(new RaftMessage
         {
             Type = MessageType.Append, From = Id, To = to, Term = Term, Index = prev, LogTerm = Log.Term(prev), Entries = entries, Commit = Log.Committed,

@@ -184,6 +184,12 @@ internal sealed class RaftConfig
     /// <summary>Entries per append message.</summary>
     public int MaxEntriesPerMessage { get; init; } = 256;
 
+    /// <summary>
+    /// Entry bytes per append message (an entry larger than this goes alone), so that an append stays far below the
+    /// transport's frame limit however large the entries are.
+    /// </summary>
+    public int MaxBytesPerMessage { get; init; } = 1 << 20;
+
     /// <summary>The randomness for election timeouts (seed it for deterministic runs).</summary>
     public required Random Random { get; init; }
 }

@@ -28,6 +28,9 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
 {
     private readonly TcpRaftTransportOptions _options;
     private readonly ILogger _logger;
+
+    /// <summary>The largest frame this transport sends or accepts.</summary>
+    internal int MaxFrameBytes => _options.MaxFrameBytes;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     /// <summary>The peers this transport talks to, by id: their senders (addresses included).</summary>
