@@ -1,3 +1,4 @@
+using ClusterState.Kinds;
 using BenchmarkDotNet.Attributes;
 using ClusterState.Model;
 using ClusterState.Validation;
@@ -29,5 +30,5 @@ public class WritePathBenchmarks
     public ValueTask<Service> Update() => _store.Services.UpdateUnconditionallyAsync(_service);
 
     [Benchmark(Description = "validation only")]
-    public long Validate() => ObjectValidator.Validate(_service, ClusterStoreOptions.DefaultMaxObjectBytes);
+    public long Validate() => ObjectValidator.Validate(_service, ClusterStoreOptions.DefaultMaxObjectBytes, KindRegistry.BuiltIn);
 }

@@ -139,6 +139,23 @@ internal ref struct BinaryDecoder
         }
     }
 
+    /// <summary>The UTF-8 bytes of a string, without decoding them (a name looked up as bytes).</summary>
+    public ReadOnlySpan<byte> ReadStringBytes()
+    {
+        var length = ReadVarUInt();
+        if (length > (ulong)Remaining)
+        {
+            throw Corrupt($"a string of {length} bytes is longer than the {Remaining} bytes left");
+        }
+
+        var bytes = _data.Slice(_position, (int)length);
+        _position += (int)length;
+        return bytes;
+    }
+
+    /// <summary>What the bytes are (a file name, a peer), for errors.</summary>
+    public readonly string Source => _source;
+
     public string? ReadOptionalString() => ReadBool() ? ReadString() : null;
 
     public int? ReadOptionalInt() => ReadBool() ? ReadInt32() : null;

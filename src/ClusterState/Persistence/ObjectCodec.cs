@@ -1,68 +1,113 @@
+using ClusterState.Kinds;
 using ClusterState.Model;
 
 namespace ClusterState.Persistence;
 
 /// <summary>
-/// The binary form of every model object (format version 1): the kind, the metadata, then the kind's fields in
-/// declaration order. Optional values carry a presence byte; lists and maps a count. Hand-written so that it has
-/// no reflection, allocates only the objects it builds, and can be evolved by version: a new field is appended
-/// under a new format version and old records keep decoding.
+/// The binary form of every object: the kind's qualified name, the metadata, then the kind's fields as its
+/// <see cref="KindDescriptor"/> writes them (for built-in kinds, in declaration order: optional values carry a
+/// presence byte, lists and maps a count). Hand-written so that it has no reflection, allocates only the objects it
+/// builds, and can be evolved by version.
 /// </summary>
+/// <remarks>
+/// Format 2 names the kind (<c>EndpointSlice.discovery.k8s.io</c>); format 1, written by the first releases, numbered
+/// the five kinds it knew (1 Service to 5 ClusterNetworkConfig) and is still read. The containers (log records,
+/// snapshots, replicated requests) say which format their objects are in.
+/// </remarks>
 internal static partial class ObjectCodec
 {
-    /// <summary>The object format this build writes and reads.</summary>
-    public const byte FormatVersion = 1;
+    /// <summary>The object format this build writes.</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>The first format: kinds as numbers.</summary>
+    public const byte LegacyFormatVersion = 1;
 
     private delegate T ItemReader<out T>(ref BinaryDecoder decoder);
 
-    public static void Write(BinaryEncoder e, ClusterObject obj)
+    /// <summary>Writes <paramref name="obj"/> in the current format.</summary>
+    /// <exception cref="UnknownKindException">The object's kind is not registered with <paramref name="kinds"/>.</exception>
+    public static void Write(BinaryEncoder e, ClusterObject obj, KindRegistry kinds)
     {
-        WriteEnum(e, obj.Kind);
+        var descriptor = kinds.Get(obj.Kind);
+        WriteKind(e, descriptor);
         WriteMeta(e, obj.Metadata);
-        switch (obj)
-        {
-            case Service s:
-                WriteServiceSpec(e, s.Spec);
-                WriteServiceStatus(e, s.Status);
-                break;
-            case Endpoints ep:
-                WriteList(e, ep.Subsets, WriteSubset);
-                break;
-            case EndpointSlice slice:
-                WriteEnum(e, slice.AddressType);
-                WriteList(e, slice.Endpoints, WriteEndpoint);
-                WriteList(e, slice.Ports, WriteEndpointPort);
-                break;
-            case NetworkPolicy policy:
-                WritePolicySpec(e, policy.Spec);
-                break;
-            case ClusterNetworkConfig config:
-                WriteNetworkSpec(e, config.Spec);
-                break;
-            default:
-                throw new ArgumentException($"Unknown object type {obj.GetType().Name}.", nameof(obj));
-        }
+        descriptor.WriteBody(e, obj);
     }
 
-    public static ClusterObject Read(ref BinaryDecoder d)
+    /// <summary>Writes a kind's name as the current format does.</summary>
+    public static void WriteKind(BinaryEncoder e, KindDescriptor descriptor)
     {
-        var kind = d.ReadEnum<ResourceKind>();
-        var meta = ReadMeta(ref d);
-        return kind switch
-        {
-            ResourceKind.Service => new Service { Metadata = meta, Spec = ReadServiceSpec(ref d), Status = ReadServiceStatus(ref d) },
-            ResourceKind.Endpoints => new Endpoints { Metadata = meta, Subsets = ReadList(ref d, ReadSubset) },
-            ResourceKind.EndpointSlice => new EndpointSlice
-            {
-                Metadata = meta,
-                AddressType = d.ReadEnum<AddressType>(),
-                Endpoints = ReadList(ref d, ReadEndpoint),
-                Ports = ReadList(ref d, ReadEndpointPort),
-            },
-            ResourceKind.NetworkPolicy => new NetworkPolicy { Metadata = meta, Spec = ReadPolicySpec(ref d) },
-            _ => new ClusterNetworkConfig { Metadata = meta, Spec = ReadNetworkSpec(ref d) },
-        };
+        e.WriteVarUInt((ulong)descriptor.Utf8Name.Length);
+        e.WriteBytes(descriptor.Utf8Name);
     }
+
+    /// <summary>Reads an object written in <paramref name="format"/>.</summary>
+    /// <exception cref="CorruptDataException">The bytes are not a valid object.</exception>
+    /// <exception cref="UnknownKindException">The object is of a kind not registered with <paramref name="kinds"/>.</exception>
+    public static ClusterObject Read(ref BinaryDecoder d, KindRegistry kinds, byte format)
+    {
+        var descriptor = ReadKind(ref d, kinds, format);
+        var meta = ReadMeta(ref d);
+        return descriptor.ReadBody(ref d, meta);
+    }
+
+    /// <summary>Reads a kind written in <paramref name="format"/> and finds it in <paramref name="kinds"/>.</summary>
+    public static KindDescriptor ReadKind(ref BinaryDecoder d, KindRegistry kinds, byte format)
+    {
+        if (format == LegacyFormatVersion)
+        {
+            var number = d.ReadVarInt();
+            return BuiltInKinds.ByLegacyNumber(number) is { } legacy ? kinds.Get(legacy) : throw d.Corrupt($"{number} is not a kind");
+        }
+
+        var name = d.ReadStringBytes();
+        if (kinds.Find(name) is { } descriptor)
+        {
+            return descriptor;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(name);
+        throw KindRules.IsQualifiedKindName(text) ? UnknownKindException.InData(text, d.Source) : d.Corrupt($"'{text}' is not a kind name");
+    }
+
+    internal static void WriteService(BinaryEncoder e, Service s)
+    {
+        WriteServiceSpec(e, s.Spec);
+        WriteServiceStatus(e, s.Status);
+    }
+
+    internal static Service ReadService(ref BinaryDecoder d, ObjectMeta meta) =>
+        new() { Metadata = meta, Spec = ReadServiceSpec(ref d), Status = ReadServiceStatus(ref d) };
+
+    internal static void WriteEndpoints(BinaryEncoder e, Endpoints ep) => WriteList(e, ep.Subsets, WriteSubset);
+
+    internal static Endpoints ReadEndpoints(ref BinaryDecoder d, ObjectMeta meta) =>
+        new() { Metadata = meta, Subsets = ReadList(ref d, ReadSubset) };
+
+    internal static void WriteEndpointSlice(BinaryEncoder e, EndpointSlice slice)
+    {
+        WriteEnum(e, slice.AddressType);
+        WriteList(e, slice.Endpoints, WriteEndpoint);
+        WriteList(e, slice.Ports, WriteEndpointPort);
+    }
+
+    internal static EndpointSlice ReadEndpointSlice(ref BinaryDecoder d, ObjectMeta meta) => new()
+    {
+        Metadata = meta,
+        AddressType = d.ReadEnum<AddressType>(),
+        Endpoints = ReadList(ref d, ReadEndpoint),
+        Ports = ReadList(ref d, ReadEndpointPort),
+    };
+
+    internal static void WriteNetworkPolicy(BinaryEncoder e, NetworkPolicy policy) => WritePolicySpec(e, policy.Spec);
+
+    internal static NetworkPolicy ReadNetworkPolicy(ref BinaryDecoder d, ObjectMeta meta) =>
+        new() { Metadata = meta, Spec = ReadPolicySpec(ref d) };
+
+    internal static void WriteClusterNetworkConfig(BinaryEncoder e, ClusterNetworkConfig config) => WriteNetworkSpec(e, config.Spec);
+
+    internal static ClusterNetworkConfig ReadClusterNetworkConfig(ref BinaryDecoder d, ObjectMeta meta) =>
+        new() { Metadata = meta, Spec = ReadNetworkSpec(ref d) };
 
     private static void WriteMeta(BinaryEncoder e, ObjectMeta m)
     {

@@ -16,6 +16,7 @@ internal static class Recovery
         var snapshotRevision = LoadNewestSnapshot(directory, state, logger);
         var tail = WalReader.Replay(
             directory.WalPath,
+            state.Kinds,
             state.Revision,
             (revision, changes) => state.Replay(revision, changes),
             revision =>
@@ -35,6 +36,7 @@ internal static class Recovery
         Log.Recovered(logger, directory.Root, tail.LastRevision, keys, elapsed.TotalMilliseconds);
         var wal = new WalWriter(
             directory.WalPath,
+            state.Kinds,
             tail.SegmentPath,
             tail.ValidLength,
             tail.LastRevision + 1,
@@ -68,7 +70,7 @@ internal static class Recovery
             StateImage image;
             try
             {
-                image = SnapshotFile.Read(File.ReadAllBytes(path), path).Image;
+                image = SnapshotFile.Read(File.ReadAllBytes(path), state.Kinds, path).Image;
             }
             catch (CorruptDataException ex)
             {

@@ -1,33 +1,43 @@
 using System.Buffers.Binary;
+using ClusterState.Kinds;
 using ClusterState.Model;
 using ClusterState.Storage;
 
 namespace ClusterState.Persistence;
 
 /// <summary>
-/// The snapshot format, shared by the store's own snapshots, backups and Raft snapshots: <c>"CSSNAP02"</c>, a header
-/// (revision, creation time, object counts per kind), every object as <c>[varint length][object]</c>, the batch
-/// committed at the revision (<c>[u8 present]</c>, then its changes: <c>[u8 type][object][u8 has previous][previous]</c>,
-/// objects length-prefixed), and a CRC-32C trailer over everything before it. Format 1 (<c>"CSSNAP01"</c>) is the
-/// same without the batch and is still read. Reading checks the trailer first, then decodes every byte as untrusted.
+/// The snapshot format, shared by the store's own snapshots, backups and Raft snapshots: <c>"CSSNAP03"</c>, a header
+/// (revision, creation time, object counts per kind name), every object as <c>[varint length][object]</c> in the
+/// object codec's format 2 (kinds by name), the batch committed at the revision (<c>[u8 present]</c>, then its
+/// changes: <c>[u8 type][object][u8 has previous][previous]</c>, objects length-prefixed), and a CRC-32C trailer over
+/// everything before it. Reading checks the trailer first, then decodes every byte as untrusted.
 /// </summary>
+/// <remarks>
+/// Older formats are still read: 2 (<c>"CSSNAP02"</c>) is the same with kinds by number (the object codec's format 1),
+/// and 1 (<c>"CSSNAP01"</c>) is format 2 without the batch. A snapshot naming a kind the store does not hold is
+/// refused with <see cref="UnknownKindException"/>, never read in part.
+/// </remarks>
 internal static class SnapshotFile
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
-    private static ReadOnlySpan<byte> Magic => "CSSNAP02"u8;
+    private static ReadOnlySpan<byte> Magic => "CSSNAP03"u8;
+
+    private static ReadOnlySpan<byte> MagicV2 => "CSSNAP02"u8;
 
     private static ReadOnlySpan<byte> MagicV1 => "CSSNAP01"u8;
 
     /// <summary>Writes a snapshot of <paramref name="image"/>.</summary>
-    public static async Task<SnapshotInfo> WriteAsync(Stream stream, StateImage image, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    public static async Task<SnapshotInfo> WriteAsync(Stream stream, StateImage image, KindRegistry kinds, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         var (revision, objects, batch) = image;
         using var encoder = new BinaryEncoder(64 * 1024);
-        var counts = ResourceKinds.All.ToDictionary(k => k, _ => 0);
+        // The header names only the kinds the snapshot holds objects of, in the registry's order.
+        var counts = new Dictionary<ResourceKind, int>();
         foreach (var obj in objects)
         {
-            counts[obj.Kind]++;
+            var kind = kinds.Get(obj.Kind).Kind;
+            counts[kind] = counts.GetValueOrDefault(kind) + 1;
         }
 
         encoder.WriteBytes(Magic);
@@ -36,7 +46,7 @@ internal static class SnapshotFile
         encoder.WriteVarUInt((ulong)counts.Count);
         foreach (var (kind, count) in counts)
         {
-            encoder.WriteVarInt((long)kind);
+            ObjectCodec.WriteKind(encoder, kinds.Get(kind));
             encoder.WriteVarUInt((ulong)count);
         }
 
@@ -44,10 +54,7 @@ internal static class SnapshotFile
         using var item = new BinaryEncoder();
         foreach (var obj in objects)
         {
-            item.Clear();
-            ObjectCodec.Write(item, obj);
-            encoder.WriteVarUInt((ulong)item.Length);
-            encoder.WriteBytes(item.WrittenSpan);
+            WriteObject(encoder, item, obj, kinds);
         }
 
         encoder.WriteByte(batch is null ? (byte)0 : (byte)1);
@@ -57,11 +64,11 @@ internal static class SnapshotFile
             foreach (var change in batch)
             {
                 encoder.WriteByte((byte)change.Type);
-                WriteObject(encoder, item, change.Object);
+                WriteObject(encoder, item, change.Object, kinds);
                 encoder.WriteByte(change.Previous is null ? (byte)0 : (byte)1);
                 if (change.Previous is { } previous)
                 {
-                    WriteObject(encoder, item, previous);
+                    WriteObject(encoder, item, previous, kinds);
                 }
             }
         }
@@ -74,31 +81,33 @@ internal static class SnapshotFile
 
     /// <summary>Reads and checks a whole snapshot, returning what it holds.</summary>
     /// <exception cref="CorruptDataException">The bytes are not a valid snapshot.</exception>
-    public static (SnapshotInfo Info, StateImage Image) Read(ReadOnlySpan<byte> bytes, string source)
+    /// <exception cref="UnknownKindException">The snapshot holds a kind not registered with <paramref name="kinds"/>.</exception>
+    public static (SnapshotInfo Info, StateImage Image) Read(ReadOnlySpan<byte> bytes, KindRegistry kinds, string source)
     {
         var objects = new List<ClusterObject>();
-        var info = Read(bytes, source, objects, out var batch);
+        var info = Read(bytes, kinds, source, objects, out var batch);
         return (info, new StateImage(info.Revision, objects, batch));
     }
 
     /// <summary>Reads and checks a whole snapshot, only to report on it.</summary>
     /// <exception cref="CorruptDataException">The bytes are not a valid snapshot.</exception>
-    public static SnapshotInfo Inspect(ReadOnlySpan<byte> bytes, string source) => Read(bytes, source, objects: null, out _);
+    /// <exception cref="UnknownKindException">The snapshot holds a kind not registered with <paramref name="kinds"/>.</exception>
+    public static SnapshotInfo Inspect(ReadOnlySpan<byte> bytes, KindRegistry kinds, string source) => Read(bytes, kinds, source, objects: null, out _);
 
-    private static void WriteObject(BinaryEncoder encoder, BinaryEncoder item, ClusterObject obj)
+    private static void WriteObject(BinaryEncoder encoder, BinaryEncoder item, ClusterObject obj, KindRegistry kinds)
     {
         item.Clear();
-        ObjectCodec.Write(item, obj);
+        ObjectCodec.Write(item, obj, kinds);
         encoder.WriteVarUInt((ulong)item.Length);
         encoder.WriteBytes(item.WrittenSpan);
     }
 
-    private static ClusterObject ReadObject(ref BinaryDecoder d, string source)
+    private static ClusterObject ReadObject(ref BinaryDecoder d, KindRegistry kinds, byte format, string source)
     {
         var length = d.ReadCount();
         var start = d.Position;
         var itemDecoder = new BinaryDecoder(d.ReadBytes(length), source, start);
-        var obj = ObjectCodec.Read(ref itemDecoder);
+        var obj = ObjectCodec.Read(ref itemDecoder, kinds, format);
         if (!itemDecoder.AtEnd)
         {
             throw itemDecoder.Corrupt("bytes follow an object");
@@ -107,10 +116,11 @@ internal static class SnapshotFile
         return obj;
     }
 
-    private static SnapshotInfo Read(ReadOnlySpan<byte> bytes, string source, List<ClusterObject>? objects, out Change[]? batch)
+    private static SnapshotInfo Read(ReadOnlySpan<byte> bytes, KindRegistry kinds, string source, List<ClusterObject>? objects, out Change[]? batch)
     {
         var version = bytes.Length < Magic.Length + 4 ? 0
-            : bytes[..Magic.Length].SequenceEqual(Magic) ? 2
+            : bytes[..Magic.Length].SequenceEqual(Magic) ? 3
+            : bytes[..Magic.Length].SequenceEqual(MagicV2) ? 2
             : bytes[..Magic.Length].SequenceEqual(MagicV1) ? 1
             : 0;
         if (version == 0)
@@ -139,12 +149,17 @@ internal static class SnapshotFile
             throw d.Corrupt($"{ticks} is not a valid time");
         }
 
+        var format = version >= 3 ? ObjectCodec.FormatVersion : ObjectCodec.LegacyFormatVersion;
         var counts = new Dictionary<ResourceKind, int>();
-        var kinds = d.ReadCount();
-        for (var i = 0; i < kinds; i++)
+        var kindCount = d.ReadCount();
+        for (var i = 0; i < kindCount; i++)
         {
-            var kind = d.ReadEnum<ResourceKind>();
-            counts[kind] = d.ReadCount();
+            // Every kind the snapshot names must be known before any object is read: a store never opens part of it.
+            var kind = ObjectCodec.ReadKind(ref d, kinds, format).Kind;
+            if (!counts.TryAdd(kind, d.ReadCount()))
+            {
+                throw d.Corrupt($"the header counts {kind.QualifiedName} twice");
+            }
         }
 
         var total = d.ReadCount();
@@ -152,7 +167,7 @@ internal static class SnapshotFile
         var names = new Dictionary<(ResourceKind, string, string), ClusterObject>();
         for (var i = 0; i < total; i++)
         {
-            var obj = ReadObject(ref d, source);
+            var obj = ReadObject(ref d, kinds, format, source);
             var meta = obj.Metadata;
             if (meta.ResourceVersion > revision || meta.ResourceVersion <= 0)
             {
@@ -178,10 +193,18 @@ internal static class SnapshotFile
             0 => false,
             1 => true,
             var b => throw d.Corrupt($"{b} is not a batch marker"),
-        } ? ReadBatch(ref d, source, revision, names) : null;
+        } ? ReadBatch(ref d, kinds, format, source, revision, names) : null;
         if (!d.AtEnd)
         {
             throw d.Corrupt($"{d.Remaining} bytes follow the snapshot's contents");
+        }
+
+        foreach (var kind in seen.Keys)
+        {
+            if (!counts.ContainsKey(kind))
+            {
+                throw d.Corrupt($"the snapshot holds {kind.QualifiedName} objects its header does not count");
+            }
         }
 
         foreach (var (kind, count) in counts)
@@ -199,7 +222,7 @@ internal static class SnapshotFile
     /// Reads the batch committed at the snapshot's revision and checks it against the snapshot's objects: an added
     /// or modified object is the one the snapshot holds (the same instance is kept), a deleted one is absent.
     /// </summary>
-    private static Change[] ReadBatch(ref BinaryDecoder d, string source, long revision, Dictionary<(ResourceKind, string, string), ClusterObject> objects)
+    private static Change[] ReadBatch(ref BinaryDecoder d, KindRegistry kinds, byte format, string source, long revision, Dictionary<(ResourceKind, string, string), ClusterObject> objects)
     {
         var count = d.ReadCount(minBytesPerItem: 3);
         if (count == 0 || revision == 0)
@@ -218,11 +241,11 @@ internal static class SnapshotFile
                 2 => ChangeType.Deleted,
                 var b => throw d.Corrupt($"{b} is not a change type"),
             };
-            var obj = ReadObject(ref d, source);
+            var obj = ReadObject(ref d, kinds, format, source);
             var previous = d.ReadByte() switch
             {
                 0 => null,
-                1 => ReadObject(ref d, source),
+                1 => ReadObject(ref d, kinds, format, source),
                 var b => throw d.Corrupt($"{b} is not a previous-object marker"),
             };
             var meta = obj.Metadata;

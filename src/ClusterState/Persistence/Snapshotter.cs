@@ -1,3 +1,4 @@
+using ClusterState.Kinds;
 using ClusterState.Persistence.Files;
 using ClusterState.Storage;
 using Microsoft.Extensions.Logging;
@@ -70,7 +71,7 @@ internal sealed class Snapshotter(MvccStore state, DataDirectory directory, Time
         var final = Path.Combine(directory.SnapshotPath, SnapshotName(revision));
         await DurableFiles.WriteAtomicallyAsync(
             final,
-            (file, ct) => SnapshotFile.WriteAsync(file, image, time.GetUtcNow(), ct),
+            (file, ct) => SnapshotFile.WriteAsync(file, image, state.Kinds, time.GetUtcNow(), ct),
             fsync: true,
             cancellationToken).ConfigureAwait(false);
         LastSnapshotRevision = revision;

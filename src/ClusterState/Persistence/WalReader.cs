@@ -1,3 +1,4 @@
+using ClusterState.Kinds;
 using ClusterState.Model;
 using ClusterState.Persistence.Files;
 using ClusterState.Storage;
@@ -19,7 +20,8 @@ internal static class WalReader
     /// Replays every batch after <paramref name="afterRevision"/> through <paramref name="apply"/>, in order, and every
     /// compaction written after one of them through <paramref name="compact"/>.
     /// </summary>
-    public static Tail Replay(string directory, long afterRevision, Action<long, List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)>> apply, Action<long> compact)
+    /// <exception cref="UnknownKindException">The log holds a kind not registered with <paramref name="kinds"/>.</exception>
+    public static Tail Replay(string directory, KindRegistry kinds, long afterRevision, Action<long, List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)>> apply, Action<long> compact)
     {
         var segments = Segments(directory);
         var expected = afterRevision + 1;
@@ -64,7 +66,7 @@ internal static class WalReader
                     return;
                 }
 
-                var (revision, changes) = WalRecord.ReadBatch(body, path, position + RecordFrame.HeaderBytes);
+                var (revision, changes) = WalRecord.ReadBatch(body, kinds, path, position + RecordFrame.HeaderBytes);
                 if (revision <= afterRevision)
                 {
                     return;

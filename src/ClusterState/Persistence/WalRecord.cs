@@ -1,3 +1,4 @@
+using ClusterState.Kinds;
 using ClusterState.Model;
 using ClusterState.Persistence.Files;
 using ClusterState.Storage;
@@ -9,6 +10,10 @@ namespace ClusterState.Persistence;
 /// <c>[u8 type][u64 revision][payload]</c>. A committed batch's payload is its changes: for each, the change
 /// type, then the full stored object (for a delete, just kind, namespace and name).
 /// </summary>
+/// <remarks>
+/// A batch is written as type 3, its objects in the object codec's format 2 (kinds by name). Type 1, the first
+/// release's batch with kinds by number, is still read, so a data directory it wrote opens and is appended to.
+/// </remarks>
 internal static class WalRecord
 {
     /// <summary>Bytes before the body: length and checksum.</summary>
@@ -20,7 +25,11 @@ internal static class WalRecord
     /// <summary>The largest body accepted when reading (far above any batch the limits allow).</summary>
     public const int MaxBodyBytes = 1 << 30;
 
-    public const byte BatchType = 1;
+    /// <summary>A batch whose objects are in the first object format (kinds by number); read only.</summary>
+    public const byte LegacyBatchType = 1;
+
+    /// <summary>A batch whose objects are in the current object format (kinds by name).</summary>
+    public const byte BatchType = 3;
 
     /// <summary>A compaction: the revision after the type is the last batch applied when it was written, the payload the compaction revision.</summary>
     public const byte CompactionType = 2;
@@ -54,7 +63,7 @@ internal static class WalRecord
     }
 
     /// <summary>Encodes a committed batch as a framed record into <paramref name="e"/>.</summary>
-    public static void WriteBatch(BinaryEncoder e, CommittedBatch batch)
+    public static void WriteBatch(BinaryEncoder e, CommittedBatch batch, KindRegistry kinds)
     {
         var start = RecordFrame.Begin(e);
         e.WriteByte(BatchType);
@@ -66,13 +75,13 @@ internal static class WalRecord
             if (change.Type == ChangeType.Deleted)
             {
                 var meta = change.Object.Metadata;
-                e.WriteVarInt((long)change.Object.Kind);
+                ObjectCodec.WriteKind(e, kinds.Get(change.Object.Kind));
                 e.WriteString(meta.Namespace);
                 e.WriteString(meta.Name);
             }
             else
             {
-                ObjectCodec.Write(e, change.Object);
+                ObjectCodec.Write(e, change.Object, kinds);
             }
         }
 
@@ -80,14 +89,17 @@ internal static class WalRecord
     }
 
     /// <summary>Decodes a batch body (already checked against its checksum).</summary>
-    public static (long Revision, List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)> Changes) ReadBatch(ReadOnlySpan<byte> body, string source, long offset)
+    /// <exception cref="UnknownKindException">The batch holds a kind not registered with <paramref name="kinds"/>.</exception>
+    public static (long Revision, List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)> Changes) ReadBatch(ReadOnlySpan<byte> body, KindRegistry kinds, string source, long offset)
     {
         var d = new BinaryDecoder(body, source, offset);
         var type = d.ReadByte();
-        if (type != BatchType)
+        var format = type switch
         {
-            throw d.Corrupt($"unknown record type {type}");
-        }
+            BatchType => ObjectCodec.FormatVersion,
+            LegacyBatchType => ObjectCodec.LegacyFormatVersion,
+            _ => throw d.Corrupt($"unknown record type {type}"),
+        };
 
         var revision = (long)d.ReadUInt64Fixed();
         var count = d.ReadCount(minBytesPerItem: 3);
@@ -103,12 +115,12 @@ internal static class WalRecord
             };
             if (changeType == ChangeType.Deleted)
             {
-                var kind = d.ReadEnum<ResourceKind>();
+                var kind = ObjectCodec.ReadKind(ref d, kinds, format).Kind;
                 changes.Add((changeType, kind, new ObjectName(d.ReadString(), d.ReadString()), null));
             }
             else
             {
-                var obj = ObjectCodec.Read(ref d);
+                var obj = ObjectCodec.Read(ref d, kinds, format);
                 changes.Add((changeType, obj.Kind, new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name), obj));
             }
         }

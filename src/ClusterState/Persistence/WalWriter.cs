@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using ClusterState.Kinds;
 using ClusterState.Persistence.Files;
 using ClusterState.Storage;
 
@@ -38,9 +39,13 @@ internal sealed class WalWriter : IDisposable
     private long _segmentLength;
     private volatile Exception? _failure;
 
+    /// <summary>The kinds batches are written with.</summary>
+    private readonly KindRegistry _kinds;
+
     /// <summary>Opens <paramref name="segmentPath"/> for appending at <paramref name="validLength"/>, or starts a new segment.</summary>
-    public WalWriter(string directory, string? segmentPath, long validLength, long nextRevision, long segmentBytes, bool fsync, Action<long> onDurable, Func<string, bool, Stream>? open = null, int maxRecordBytes = WalRecord.MaxBodyBytes)
+    public WalWriter(string directory, KindRegistry kinds, string? segmentPath, long validLength, long nextRevision, long segmentBytes, bool fsync, Action<long> onDurable, Func<string, bool, Stream>? open = null, int maxRecordBytes = WalRecord.MaxBodyBytes)
     {
+        _kinds = kinds;
         _maxRecordBytes = Math.Min(maxRecordBytes, WalRecord.MaxBodyBytes);
         _directory = directory;
         _segmentBytes = segmentBytes;
@@ -83,7 +88,7 @@ internal sealed class WalWriter : IDisposable
     public Task Append(CommittedBatch batch)
     {
         _encoder.Clear();
-        WalRecord.WriteBatch(_encoder, batch);
+        WalRecord.WriteBatch(_encoder, batch, _kinds);
         if (_encoder.Length - WalRecord.FrameHeaderBytes > _maxRecordBytes)
         {
             // Refused before it is queued: a record the reader would refuse must never be acknowledged.

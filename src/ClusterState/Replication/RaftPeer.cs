@@ -102,7 +102,7 @@ internal sealed class RaftPeer : IDisposable
     {
         var sequence = (ulong)Interlocked.Increment(ref _sequence);
         var done = new TaskCompletionSource<TxnResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inputs.Writer.TryWrite(new Proposal(sequence, TxnRequestCodec.Encode(Id, sequence, request), request, done)))
+        if (!_inputs.Writer.TryWrite(new Proposal(sequence, TxnRequestCodec.Encode(Id, sequence, request, _state.Kinds), request, done)))
         {
             throw new StoreUnavailableException("The store has been disposed and takes no more writes.");
         }
@@ -465,7 +465,7 @@ internal sealed class RaftPeer : IDisposable
             _snapshotting = Task.Run(() =>
             {
                 using var buffer = new MemoryStream();
-                SnapshotFile.WriteAsync(buffer, image, DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
+                SnapshotFile.WriteAsync(buffer, image, _state.Kinds, DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
                 var snapshot = new RaftSnapshot(index, term, membership, buffer.ToArray());
                 storage?.WriteSnapshotFile(snapshot);
                 return snapshot;
@@ -479,7 +479,7 @@ internal sealed class RaftPeer : IDisposable
     /// <summary>Catches the state up from the leader's snapshot (a follower that fell behind the leader's log).</summary>
     private void InstallSnapshot(byte[] data)
     {
-        _state.InstallSnapshot(SnapshotFile.Read(data, "raft snapshot").Image);
+        _state.InstallSnapshot(SnapshotFile.Read(data, _state.Kinds, "raft snapshot").Image);
     }
 
     private void Apply(LogEntry entry)
@@ -507,7 +507,7 @@ internal sealed class RaftPeer : IDisposable
         }
         else
         {
-            (_, _, request) = TxnRequestCodec.Decode(entry.Data, "a raft log entry", _strings);
+            (_, _, request) = TxnRequestCodec.Decode(entry.Data, _state.Kinds, "a raft log entry", _strings);
         }
 
         TxnResult? result = null;

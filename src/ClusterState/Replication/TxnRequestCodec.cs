@@ -1,16 +1,23 @@
+using ClusterState.Kinds;
 using ClusterState.Model;
 using ClusterState.Persistence;
 
 namespace ClusterState.Replication;
 
 /// <summary>
-/// The replicated form of a write request: <c>[u8 format 1][u64 origin node][u64 sequence][request]</c> (and of a
-/// compaction, format 2). Every peer applies the
-/// same request bytes in the same order; the origin matches its waiting caller by (origin, sequence).
+/// The replicated form of a write request: <c>[u8 format 3][u64 origin node][u64 sequence][request]</c>, kinds by
+/// name and objects in the object codec's format 2 (and of a compaction, format 2). Every peer applies the same
+/// request bytes in the same order; the origin matches its waiting caller by (origin, sequence).
 /// </summary>
+/// <remarks>
+/// Format 1, the first release's request with kinds by number, is still read (a log written by it replays). A peer
+/// of the first release cannot read format 3: upgrade every peer of a group before it writes.
+/// </remarks>
 internal static class TxnRequestCodec
 {
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 3;
+
+    private const byte LegacyFormatVersion = 1;
 
     /// <summary>The first byte of a replicated compaction: <c>[2][u64 origin][u64 sequence][varint revision]</c>.</summary>
     private const byte CompactionFormat = 2;
@@ -37,7 +44,7 @@ internal static class TxnRequestCodec
         return d.AtEnd ? revision : throw d.Corrupt("bytes follow the compaction");
     }
 
-    public static byte[] Encode(ulong origin, ulong sequence, TxnRequest request)
+    public static byte[] Encode(ulong origin, ulong sequence, TxnRequest request, KindRegistry kinds)
     {
         using var e = new BinaryEncoder();
         e.WriteByte(FormatVersion);
@@ -49,7 +56,7 @@ internal static class TxnRequestCodec
         e.WriteVarUInt((ulong)request.Compares.Length);
         foreach (var c in request.Compares)
         {
-            e.WriteVarInt((long)c.Kind);
+            ObjectCodec.WriteKind(e, kinds.Get(c.Kind));
             e.WriteString(c.Namespace);
             e.WriteString(c.Name);
             e.WriteVarInt((long)c.Target);
@@ -57,8 +64,8 @@ internal static class TxnRequestCodec
             e.WriteVarInt(c.Value);
         }
 
-        WriteOperations(e, request.Success);
-        WriteOperations(e, request.Failure);
+        WriteOperations(e, request.Success, kinds);
+        WriteOperations(e, request.Failure, kinds);
         return e.WrittenSpan.ToArray();
     }
 
@@ -67,17 +74,20 @@ internal static class TxnRequestCodec
     {
         var d = new BinaryDecoder(bytes, source);
         var version = d.ReadByte();
-        return version is FormatVersion or CompactionFormat ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
+        return version is FormatVersion or LegacyFormatVersion or CompactionFormat ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
     }
 
-    public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, string source, StringCache? strings = null)
+    /// <exception cref="UnknownKindException">The request names a kind not registered with <paramref name="kinds"/>.</exception>
+    public static (ulong Origin, ulong Sequence, TxnRequest Request) Decode(ReadOnlySpan<byte> bytes, KindRegistry kinds, string source, StringCache? strings = null)
     {
         var d = new BinaryDecoder(bytes, source, strings: strings);
         var version = d.ReadByte();
-        if (version != FormatVersion)
+        var format = version switch
         {
-            throw d.Corrupt($"unknown request format {version}");
-        }
+            FormatVersion => ObjectCodec.FormatVersion,
+            LegacyFormatVersion => ObjectCodec.LegacyFormatVersion,
+            _ => throw d.Corrupt($"unknown request format {version}"),
+        };
 
         var origin = d.ReadUInt64Fixed();
         var sequence = d.ReadUInt64Fixed();
@@ -92,43 +102,43 @@ internal static class TxnRequestCodec
         var compares = new Compare[d.ReadCount(minBytesPerItem: 6)];
         for (var i = 0; i < compares.Length; i++)
         {
-            compares[i] = new Compare(d.ReadEnum<ResourceKind>(), d.ReadString(), d.ReadString(), d.ReadEnum<CompareTarget>(), d.ReadEnum<CompareOperator>(), d.ReadVarInt());
+            compares[i] = new Compare(ObjectCodec.ReadKind(ref d, kinds, format).Kind, d.ReadString(), d.ReadString(), d.ReadEnum<CompareTarget>(), d.ReadEnum<CompareOperator>(), d.ReadVarInt());
         }
 
-        var success = ReadOperations(ref d);
-        var failure = ReadOperations(ref d);
+        var success = ReadOperations(ref d, kinds, format);
+        var failure = ReadOperations(ref d, kinds, format);
         return (origin, sequence, TxnRequest.Restore(compares, success, failure, new DateTimeOffset(ticks, TimeSpan.Zero), prefix, uidBase));
     }
 
-    private static void WriteOperations(BinaryEncoder e, TxnOperation[] operations)
+    private static void WriteOperations(BinaryEncoder e, TxnOperation[] operations, KindRegistry kinds)
     {
         e.WriteVarUInt((ulong)operations.Length);
         foreach (var op in operations)
         {
             e.WriteVarInt((long)op.Type);
-            e.WriteVarInt((long)op.Kind);
+            ObjectCodec.WriteKind(e, kinds.Get(op.Kind));
             e.WriteString(op.Namespace);
             e.WriteString(op.Name);
             e.WriteVarInt(op.ExpectedResourceVersion);
             e.WriteBool(op.Object is not null);
             if (op.Object is { } obj)
             {
-                ObjectCodec.Write(e, obj);
+                ObjectCodec.Write(e, obj, kinds);
             }
         }
     }
 
-    private static TxnOperation[] ReadOperations(ref BinaryDecoder d)
+    private static TxnOperation[] ReadOperations(ref BinaryDecoder d, KindRegistry kinds, byte format)
     {
         var operations = new TxnOperation[d.ReadCount(minBytesPerItem: 3)];
         for (var i = 0; i < operations.Length; i++)
         {
             var type = d.ReadEnum<TxnOperationType>();
-            var kind = d.ReadEnum<ResourceKind>();
+            var kind = ObjectCodec.ReadKind(ref d, kinds, format).Kind;
             var ns = d.ReadString();
             var name = d.ReadString();
             var expected = d.ReadVarInt();
-            var obj = d.ReadBool() ? ObjectCodec.Read(ref d) : null;
+            var obj = d.ReadBool() ? ObjectCodec.Read(ref d, kinds, format) : null;
             operations[i] = TxnOperation.Restore(type, kind, ns, name, obj, expected);
         }
 

@@ -220,8 +220,9 @@ internal sealed partial class MvccStore
             history.AppendLocked(new StoredVersion(obj.Metadata.ResourceVersion, obj));
         }
 
-        foreach (var kind in ResourceKinds.All)
+        foreach (var descriptor in _kinds.All)
         {
+            var kind = descriptor.Kind;
             foreach (var history in Table(kind).AllLocked())
             {
                 if (history.Head?.Value is not null && !wanted.Contains((kind, history.Name)))
@@ -282,9 +283,9 @@ internal sealed partial class MvccStore
     public StateImage CaptureAt(long revision)
     {
         var objects = new List<ClusterObject>();
-        foreach (var kind in ResourceKinds.All)
+        foreach (var table in _tables)
         {
-            foreach (var key in Table(kind).Sorted())
+            foreach (var key in table.Sorted())
             {
                 if (key.ReadAt(revision) is { } obj)
                 {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClusterState.Kinds;
 using ClusterState.Model;
 
 namespace ClusterState.Storage;
@@ -23,7 +24,10 @@ internal sealed partial class MvccStore
     /// </summary>
     public const long MaxRevision = 1L << 62;
 
-    /// <summary>Tables indexed by <see cref="ResourceKind"/>.</summary>
+    /// <summary>The kinds the store holds: a kind's table is at its index in the registry.</summary>
+    private readonly KindRegistry _kinds;
+
+    /// <summary>One table per kind, indexed as <see cref="_kinds"/>.</summary>
     private readonly ResourceTable[] _tables;
 
     /// <summary>The last committed revision; written only by the commit path, after the batch is in place.</summary>
@@ -50,12 +54,13 @@ internal sealed partial class MvccStore
     /// </summary>
     private bool _sweepAllKeys;
 
-    public MvccStore()
+    public MvccStore(KindRegistry kinds)
     {
-        _tables = new ResourceTable[ResourceKinds.All.Count + 1];
-        foreach (var kind in ResourceKinds.All)
+        _kinds = kinds;
+        _tables = new ResourceTable[kinds.Count];
+        for (var i = 0; i < _tables.Length; i++)
         {
-            _tables[(int)kind] = new ResourceTable();
+            _tables[i] = new ResourceTable();
         }
 
         Log = new RevisionLog(1);
@@ -77,18 +82,13 @@ internal sealed partial class MvccStore
     public long CompactedRevision => Volatile.Read(ref _compactedRevision);
 
     /// <summary>How many keys the store holds across kinds (including deleted keys not yet compacted).</summary>
-    public int KeyCount => _tables.Sum(t => t?.KeyCount ?? 0);
+    public int KeyCount => _tables.Sum(t => t.KeyCount);
 
-    private ResourceTable Table(ResourceKind kind)
-    {
-        var index = (int)kind;
-        if ((uint)index >= (uint)_tables.Length || _tables[index] is not { } table)
-        {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown kind.");
-        }
+    /// <summary>The kinds the store holds.</summary>
+    public KindRegistry Kinds => _kinds;
 
-        return table;
-    }
+    /// <exception cref="UnknownKindException">The kind is not registered with this store.</exception>
+    private ResourceTable Table(ResourceKind kind) => _tables[_kinds.IndexOf(kind)];
 
     /// <summary>
     /// Pins the current revision so that compaction cannot pass it until <see cref="Unpin"/>: a snapshot can then
@@ -162,26 +162,29 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>
-    /// Where a watch of <paramref name="kind"/> (null: every kind) continues when the batch at <paramref name="next"/>
+    /// Where a watch of <paramref name="kinds"/> (null: every kind) continues when the batch at <paramref name="next"/>
     /// (published) has left the log: the log's first batch, when none of the dropped batches from
     /// <paramref name="next"/> on changed the kind (the watch had nothing to deliver from them, as an etcd watcher that is
     /// in sync is never cancelled by compaction); otherwise the watch has missed events and fails.
     /// </summary>
     /// <exception cref="RevisionCompactedException">A dropped batch at or after <paramref name="next"/> changed the kind.</exception>
-    public long SkipDroppedBatches(ResourceKind? kind, long next)
+    public long SkipDroppedBatches(IReadOnlyList<ResourceKind>? kinds, long next)
     {
         // The first revision is read before the marks: the compaction that raised it marked its batches first.
         var first = Log.FirstRevision;
         var missed = first <= next;
-        if (kind is { } k)
+        if (kinds is not null)
         {
-            missed |= Table(k).LastDroppedWrite >= next;
+            foreach (var kind in kinds)
+            {
+                missed |= Table(kind).LastDroppedWrite >= next;
+            }
         }
         else
         {
             foreach (var table in _tables)
             {
-                missed |= table is not null && table.LastDroppedWrite >= next;
+                missed |= table.LastDroppedWrite >= next;
             }
         }
 

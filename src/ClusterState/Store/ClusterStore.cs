@@ -37,6 +37,9 @@ public sealed class ClusterStore : IClusterStore
     private readonly ResourceCollection<EndpointSlice> _endpointSlices;
     private readonly ResourceCollection<NetworkPolicy> _networkPolicies;
     private readonly ResourceCollection<ClusterNetworkConfig> _networkConfigs;
+
+    /// <summary>The collection of every kind, by its index in the registry.</summary>
+    private readonly object[] _collections;
     private int _disposed;
 
     /// <summary>
@@ -60,7 +63,7 @@ public sealed class ClusterStore : IClusterStore
         _time = timeProvider ?? TimeProvider.System;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterStore>();
 
-        State = new MvccStore();
+        State = new MvccStore(_options.Registry);
         Hub = new WatchHub(State, _time, _options.WatchProgressInterval);
         State.Committed = Hub.OnCommitted;
         try
@@ -77,11 +80,12 @@ public sealed class ClusterStore : IClusterStore
 
         _metrics = new ClusterStoreMetrics(meterFactory, State, Hub);
 
-        _services = new(this);
-        _endpoints = new(this);
-        _endpointSlices = new(this);
-        _networkPolicies = new(this);
-        _networkConfigs = new(this);
+        _collections = [.. _options.Registry.All.Select(d => d.CreateCollection(this))];
+        _services = Typed<Service>();
+        _endpoints = Typed<Endpoints>();
+        _endpointSlices = Typed<EndpointSlice>();
+        _networkPolicies = Typed<NetworkPolicy>();
+        _networkConfigs = Typed<ClusterNetworkConfig>();
         Log.StoreCreated(Logger, _options.HistoryRetention);
     }
 
@@ -208,14 +212,13 @@ public sealed class ClusterStore : IClusterStore
 
     /// <inheritdoc />
     public IResourceCollection<T> Collection<T>()
-        where T : ClusterObject => ResourceKinds.Of<T>() switch
-        {
-            ResourceKind.Service => (IResourceCollection<T>)(object)_services,
-            ResourceKind.Endpoints => (IResourceCollection<T>)(object)_endpoints,
-            ResourceKind.EndpointSlice => (IResourceCollection<T>)(object)_endpointSlices,
-            ResourceKind.NetworkPolicy => (IResourceCollection<T>)(object)_networkPolicies,
-            _ => (IResourceCollection<T>)(object)_networkConfigs,
-        };
+        where T : ClusterObject => Typed<T>();
+
+    /// <summary>The kinds this store holds: the built-in kinds, then those registered in its options.</summary>
+    public IReadOnlyList<ResourceKind> Kinds => [.. _options.Registry.All.Select(d => d.Kind)];
+
+    private ResourceCollection<T> Typed<T>()
+        where T : ClusterObject => (ResourceCollection<T>)_collections[_options.Registry.IndexOf(typeof(T))];
 
     /// <inheritdoc />
     public TransactionBuilder Transaction() => new(this);
@@ -243,7 +246,7 @@ public sealed class ClusterStore : IClusterStore
     {
         ArgumentNullException.ThrowIfNull(destination);
         var image = State.CaptureCurrent();
-        return await SnapshotFile.WriteAsync(destination, image, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return await SnapshotFile.WriteAsync(destination, image, _options.Registry, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -251,10 +254,11 @@ public sealed class ClusterStore : IClusterStore
     /// and every object (like <c>etcdctl snapshot status</c>).
     /// </summary>
     /// <exception cref="CorruptDataException">The stream is not a valid snapshot.</exception>
-    public static async Task<SnapshotInfo> InspectSnapshotAsync(Stream source, CancellationToken cancellationToken = default)
+    /// <exception cref="UnknownKindException">The snapshot holds a kind neither built in nor registered in <paramref name="options"/>.</exception>
+    public static async Task<SnapshotInfo> InspectSnapshotAsync(Stream source, ClusterStoreOptions? options = null, CancellationToken cancellationToken = default)
     {
         var bytes = await ReadAllAsync(source, cancellationToken).ConfigureAwait(false);
-        return SnapshotFile.Inspect(bytes, Describe(source));
+        return SnapshotFile.Inspect(bytes, (options ?? new ClusterStoreOptions()).Registry, Describe(source));
     }
 
     /// <summary>
@@ -279,15 +283,15 @@ public sealed class ClusterStore : IClusterStore
         }
 
         var bytes = await ReadAllAsync(source, cancellationToken).ConfigureAwait(false);
-        var (info, image) = SnapshotFile.Read(bytes, Describe(source));
+        var limits = options ?? new ClusterStoreOptions();
+        var (info, image) = SnapshotFile.Read(bytes, limits.Registry, Describe(source));
 
         // A backup is outside input: every object must pass the same rules as a write before anything is created.
-        var limits = options ?? new ClusterStoreOptions();
         foreach (var obj in image.Objects.Concat(image.LastBatch?.SelectMany(c => c.Previous is { } p ? [c.Object, p] : new[] { c.Object }) ?? []))
         {
             try
             {
-                Validation.ObjectValidator.Validate(obj, limits.MaxObjectBytes);
+                Validation.ObjectValidator.Validate(obj, limits.MaxObjectBytes, limits.Registry);
             }
             catch (Exception ex) when (ex is ValidationException or LimitExceededException)
             {

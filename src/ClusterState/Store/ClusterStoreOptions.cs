@@ -1,3 +1,6 @@
+using ClusterState.Kinds;
+using ClusterState.Model;
+
 namespace ClusterState;
 
 /// <summary>Settings of a <see cref="ClusterStore"/>. Every limit is explicit; the defaults follow etcd where it has one.</summary>
@@ -114,5 +117,47 @@ public sealed class ClusterStoreOptions
         }
     }
 
-    internal ClusterStoreOptions Clone() => (ClusterStoreOptions)MemberwiseClone();
+    /// <summary>
+    /// Registers a kind of the program's own: a record deriving from <see cref="ClusterObject"/>, declared with
+    /// <see cref="KubernetesKindAttribute"/>. Its objects then go everywhere the built-in kinds go
+    /// (<see cref="IClusterStore.Collection{T}"/>, transactions, watches, the log, snapshots, backups, Raft), under the
+    /// same limits. Every store that opens data holding the kind must register it: one that does not refuses to open.
+    /// </summary>
+    /// <param name="serializer">How its objects are written: <see cref="KindSerializer.Json{T}(System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver)"/>, or one of the program's own.</param>
+    /// <param name="validator">
+    /// The kind's own rules, returning every violation (field paths from the object's root, e.g. <c>spec.port</c>);
+    /// null when the common metadata rules are enough.
+    /// </param>
+    /// <returns>These options, to chain calls.</returns>
+    /// <exception cref="UnknownKindException"><typeparamref name="T"/> has no <see cref="KubernetesKindAttribute"/>.</exception>
+    /// <exception cref="ArgumentException">The kind, or its plural name in its group, is already registered or built in.</exception>
+    public ClusterStoreOptions AddKind<T>(KindSerializer<T> serializer, Func<T, IEnumerable<ValidationError>>? validator = null)
+        where T : ClusterObject
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        var kind = ResourceKind.Of<T>();
+        var registered = new List<KindDescriptor>(_kinds) { new RegisteredKind<T>(kind, serializer, validator) };
+        _ = new KindRegistry(registered);
+        _kinds = registered;
+        _registry = null;
+        return this;
+    }
+
+    /// <summary>The kinds registered with <see cref="AddKind{T}"/>, in order.</summary>
+    public IReadOnlyList<ResourceKind> RegisteredKinds => [.. _kinds.Select(k => k.Kind)];
+
+    private List<KindDescriptor> _kinds = [];
+
+    private KindRegistry? _registry;
+
+    /// <summary>The kinds a store with these options holds: the built-in ones and those registered.</summary>
+    internal KindRegistry Registry => _registry ??= _kinds.Count == 0 ? KindRegistry.BuiltIn : new KindRegistry(_kinds);
+
+    internal ClusterStoreOptions Clone()
+    {
+        var clone = (ClusterStoreOptions)MemberwiseClone();
+        clone._kinds = [.. _kinds];
+        clone._registry = null;
+        return clone;
+    }
 }

@@ -6,10 +6,10 @@ using ClusterState.Watch;
 namespace ClusterState;
 
 /// <summary>The typed view of one kind, over the store's shared state and commit path.</summary>
-internal sealed class ResourceCollection<T>(ClusterStore store) : IResourceCollection<T>
+internal sealed class ResourceCollection<T>(ClusterStore store, ResourceKind kind) : IResourceCollection<T>
     where T : ClusterObject
 {
-    private static readonly ResourceKind Kind = ResourceKinds.Of<T>();
+    private ResourceKind Kind { get; } = kind;
 
     public T? Get(string @namespace, string name, long? revision = null)
     {

@@ -45,23 +45,23 @@ public sealed record Compare(ResourceKind Kind, string Namespace, string Name, C
 {
     /// <summary>The object exists.</summary>
     public static Compare Exists<T>(string @namespace, string name)
-        where T : ClusterObject => new(ResourceKinds.Of<T>(), @namespace, name, CompareTarget.Version, CompareOperator.Greater, 0);
+        where T : ClusterObject => new(ResourceKind.Of<T>(), @namespace, name, CompareTarget.Version, CompareOperator.Greater, 0);
 
     /// <summary>The object does not exist.</summary>
     public static Compare NotExists<T>(string @namespace, string name)
-        where T : ClusterObject => new(ResourceKinds.Of<T>(), @namespace, name, CompareTarget.Version, CompareOperator.Equal, 0);
+        where T : ClusterObject => new(ResourceKind.Of<T>(), @namespace, name, CompareTarget.Version, CompareOperator.Equal, 0);
 
     /// <summary>The object's resourceVersion (mod revision) compares to <paramref name="value"/>.</summary>
     public static Compare ResourceVersion<T>(string @namespace, string name, CompareOperator op, long value)
-        where T : ClusterObject => new(ResourceKinds.Of<T>(), @namespace, name, CompareTarget.ResourceVersion, op, value);
+        where T : ClusterObject => new(ResourceKind.Of<T>(), @namespace, name, CompareTarget.ResourceVersion, op, value);
 
     /// <summary>The object's version compares to <paramref name="value"/>.</summary>
     public static Compare Version<T>(string @namespace, string name, CompareOperator op, long value)
-        where T : ClusterObject => new(ResourceKinds.Of<T>(), @namespace, name, CompareTarget.Version, op, value);
+        where T : ClusterObject => new(ResourceKind.Of<T>(), @namespace, name, CompareTarget.Version, op, value);
 
     /// <summary>The object's create revision compares to <paramref name="value"/>.</summary>
     public static Compare CreateRevision<T>(string @namespace, string name, CompareOperator op, long value)
-        where T : ClusterObject => new(ResourceKinds.Of<T>(), @namespace, name, CompareTarget.CreateRevision, op, value);
+        where T : ClusterObject => new(ResourceKind.Of<T>(), @namespace, name, CompareTarget.CreateRevision, op, value);
 
     /// <summary>True when <paramref name="actual"/> satisfies the comparison.</summary>
     internal bool Holds(long actual) => Operator switch

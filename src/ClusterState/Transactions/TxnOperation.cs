@@ -87,12 +87,13 @@ public sealed record TxnOperation
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The generic and the kind-taking forms differ in arity; callers never confuse them.")]
     public static TxnOperation Delete<T>(string @namespace, string name, long? expectedResourceVersion = null)
-        where T : ClusterObject => Delete(ResourceKinds.Of<T>(), @namespace, name, expectedResourceVersion);
+        where T : ClusterObject => Delete(ResourceKind.Of<T>(), @namespace, name, expectedResourceVersion);
 
     /// <summary>Deletes an object of <paramref name="kind"/>; see <see cref="Delete{T}"/>.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The generic and the kind-taking forms differ in arity; callers never confuse them.")]
     public static TxnOperation Delete(ResourceKind kind, string @namespace, string name, long? expectedResourceVersion = null)
     {
+        ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(name);
         if (expectedResourceVersion is <= 0)

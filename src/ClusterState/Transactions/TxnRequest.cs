@@ -47,9 +47,14 @@ internal sealed class TxnRequest
         foreach (var compare in compares)
         {
             ArgumentNullException.ThrowIfNull(compare, nameof(compares));
-            if (!Enum.IsDefined(compare.Kind) || !Enum.IsDefined(compare.Target) || !Enum.IsDefined(compare.Operator))
+            if (compare.Kind is null || !Enum.IsDefined(compare.Target) || !Enum.IsDefined(compare.Operator))
             {
                 throw new ArgumentException($"Compare {compare} has an undefined kind, target or operator.", nameof(compares));
+            }
+
+            if (!options.Registry.Contains(compare.Kind))
+            {
+                throw UnknownKindException.NotRegistered(compare.Kind.QualifiedName);
             }
 
             if (compare.Namespace is null || string.IsNullOrEmpty(compare.Name))
@@ -86,11 +91,15 @@ internal sealed class TxnRequest
             ArgumentNullException.ThrowIfNull(operation, nameof(operations));
             if (operation.Object is { } obj)
             {
-                bytes += ObjectValidator.Validate(obj, options.MaxObjectBytes);
+                bytes += ObjectValidator.Validate(obj, options.MaxObjectBytes, options.Registry);
                 if (bytes > options.MaxTransactionBytes)
                 {
                     throw new LimitExceededException("transaction size (bytes)", bytes, options.MaxTransactionBytes, $"transaction ({branch} branch, up to operation {i})");
                 }
+            }
+            else if (!options.Registry.Contains(operation.Kind))
+            {
+                throw UnknownKindException.NotRegistered(operation.Kind.QualifiedName);
             }
             else if (string.IsNullOrEmpty(operation.Name))
             {

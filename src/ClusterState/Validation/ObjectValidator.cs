@@ -1,3 +1,4 @@
+using ClusterState.Kinds;
 using ClusterState.Model;
 
 namespace ClusterState.Validation;
@@ -13,32 +14,15 @@ internal static class ObjectValidator
     /// </summary>
     /// <exception cref="ValidationException">One or more rules failed; every violation is listed.</exception>
     /// <exception cref="LimitExceededException">The object is larger than <paramref name="maxObjectBytes"/>.</exception>
-    public static long Validate(ClusterObject obj, long maxObjectBytes)
+    /// <exception cref="UnknownKindException">The object's kind is not registered with <paramref name="kinds"/>.</exception>
+    public static long Validate(ClusterObject obj, long maxObjectBytes, KindRegistry kinds)
     {
         ArgumentNullException.ThrowIfNull(obj);
+        var descriptor = kinds.Get(obj.GetType());
         var context = ValidationContext.Rent();
         try
         {
-            switch (obj)
-            {
-                case Service service:
-                    ServiceValidator.Validate(context, service);
-                    break;
-                case Endpoints endpoints:
-                    EndpointsValidator.Validate(context, endpoints);
-                    break;
-                case EndpointSlice slice:
-                    EndpointSliceValidator.Validate(context, slice);
-                    break;
-                case NetworkPolicy policy:
-                    NetworkPolicyValidator.Validate(context, policy);
-                    break;
-                case ClusterNetworkConfig config:
-                    ClusterNetworkConfigValidator.Validate(context, config);
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown object type {obj.GetType().Name}.", nameof(obj));
-            }
+            descriptor.Validate(context, obj);
 
             if (context.HasErrors)
             {

@@ -111,6 +111,9 @@ internal sealed class ValidationContext
 
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>Adds <paramref name="bytes"/> already encoded (a body a kind's own serializer wrote).</summary>
+    public void MeasureBytes(long bytes) => Size += bytes;
+
     /// <summary>Adds the encoded size of a fixed-size value (number, flag, enum).</summary>
     public void MeasureScalar() => Size += 8;
 

@@ -1,18 +1,50 @@
+using ClusterState.Kinds;
 using ClusterState.Model;
 using ClusterState.Storage;
 
 namespace ClusterState.Watch;
 
 /// <summary>Decides which changes a watch delivers, and as what (a label selector turns updates into adds and deletes).</summary>
-internal sealed class WatchFilter(ResourceKind? kind, WatchOptions options)
+internal sealed class WatchFilter(IReadOnlyList<ResourceKind>? kinds, WatchOptions options)
 {
-    private readonly ResourceKind? _kind = kind;
+    private readonly ResourceKind? _kind = kinds is [var only] ? only : null;
+    private readonly ResourceKind[]? _kinds = kinds is { Count: > 1 } ? [.. kinds] : null;
     private readonly string? _namespace = options.Namespace;
     private readonly string? _name = options.Name;
     private readonly LabelSelector? _selector = options.LabelSelector is { IsEmpty: false } s ? s : null;
 
-    /// <summary>The kind watched, or null for every kind.</summary>
-    public ResourceKind? Kind => _kind;
+    /// <summary>The kinds watched, or null for every kind.</summary>
+    public IReadOnlyList<ResourceKind>? Kinds { get; } = kinds;
+
+    /// <summary>
+    /// The kinds a watch delivers: <paramref name="kind"/> for a watch of one kind (where
+    /// <see cref="WatchOptions.Kinds"/> may only name it), else the options' kinds (null: every kind).
+    /// </summary>
+    /// <exception cref="UnknownKindException">A kind is not registered with the store.</exception>
+    /// <exception cref="ArgumentException">The options name other kinds than the collection's, or none at all.</exception>
+    public static IReadOnlyList<ResourceKind>? Resolve(KindRegistry registry, ResourceKind? kind, WatchOptions? options)
+    {
+        var wanted = options?.Kinds;
+        if (wanted is not null)
+        {
+            if (wanted.Count == 0)
+            {
+                throw new ArgumentException("WatchOptions.Kinds names no kind: leave it null to watch every kind.", nameof(options));
+            }
+
+            foreach (var k in wanted)
+            {
+                ArgumentNullException.ThrowIfNull(k, nameof(options));
+                registry.IndexOf(k);
+                if (kind is not null && k != kind)
+                {
+                    throw new ArgumentException($"A watch of {kind.Name} cannot deliver {k.Name}: watch several kinds on the store's own watch.", nameof(options));
+                }
+            }
+        }
+
+        return kind is not null ? [kind] : wanted is null ? null : [.. wanted.Distinct()];
+    }
 
     /// <summary>
     /// The event type to deliver for <paramref name="change"/>, and the object to deliver with it; null when the
@@ -23,6 +55,7 @@ internal sealed class WatchFilter(ResourceKind? kind, WatchOptions options)
         obj = change.Object;
         var meta = obj.Metadata;
         if ((_kind is { } k && obj.Kind != k)
+            || (_kinds is not null && Array.IndexOf(_kinds, obj.Kind) < 0)
             || (_namespace is not null && !string.Equals(meta.Namespace, _namespace, StringComparison.Ordinal))
             || (_name is not null && !string.Equals(meta.Name, _name, StringComparison.Ordinal)))
         {

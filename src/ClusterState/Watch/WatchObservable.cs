@@ -12,6 +12,7 @@ internal sealed class WatchObservable<T>(WatchHub hub, ResourceKind? kind, Watch
     public static WatchObservable<T> Create(WatchHub hub, ResourceKind? kind, WatchOptions? options, ILogger logger)
     {
         Validation.ObjectValidator.ValidateQuery(options?.LabelSelector, "watch options");
+        WatchFilter.Resolve(hub.State.Kinds, kind, options);
         return new WatchObservable<T>(hub, kind, options, logger);
     }
 

@@ -25,6 +25,13 @@ public sealed record WatchOptions
     /// </summary>
     public LabelSelector? LabelSelector { get; init; }
 
+    /// <summary>
+    /// On the store's own watch (<see cref="IClusterStore.WatchAsync"/>): the kinds to deliver, on one stream in one
+    /// revision order across them; null (the default) for every kind. On a watch of one kind it may only name that kind.
+    /// </summary>
+    /// <example><c>store.WatchAsync(new() { Kinds = [ResourceKind.Service, ResourceKind.EndpointSlice] })</c></example>
+    public IReadOnlyList<ResourceKind>? Kinds { get; init; }
+
     /// <summary>Fill <see cref="WatchEvent{T}.PreviousObject"/> on updates and deletes.</summary>
     public bool IncludePreviousObject { get; init; }
 

@@ -25,8 +25,9 @@ internal static class WatchStream
         }
 
         var start = options.StartRevision ?? hub.State.Revision + 1;
+        var kinds = WatchFilter.Resolve(hub.State.Kinds, kind, options);
         hub.State.CheckWatchable(start);
-        return Run<T>(hub, new WatchFilter(kind, options), start, options, cancellationToken);
+        return Run<T>(hub, new WatchFilter(kinds, options), start, options, cancellationToken);
     }
 
     private static async IAsyncEnumerable<WatchEvent<T>> Run<T>(
@@ -53,7 +54,7 @@ internal static class WatchStream
                     {
                         // Compaction dropped batches this watch had not read yet: it goes on past them when none
                         // touched its kind, and fails otherwise.
-                        next = state.SkipDroppedBatches(filter.Kind, next);
+                        next = state.SkipDroppedBatches(filter.Kinds, next);
                         tracker.Advance(next);
                         continue;
                     }

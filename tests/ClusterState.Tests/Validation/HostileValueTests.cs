@@ -1,3 +1,4 @@
+using ClusterState.Kinds;
 using System.Collections;
 using System.Reflection;
 using ClusterState.Model;
@@ -31,7 +32,7 @@ public sealed class HostileValueTests
     {
         foreach (var obj in FullObjects.All())
         {
-            Assert.DoesNotThrow(() => ObjectValidator.Validate(obj, long.MaxValue), obj.Kind.ToString());
+            Assert.DoesNotThrow(() => ObjectValidator.Validate(obj, long.MaxValue, KindRegistry.BuiltIn), obj.Kind.ToString());
         }
     }
 
@@ -39,7 +40,7 @@ public sealed class HostileValueTests
     public void A_null_or_a_lone_surrogate_is_refused_with_its_field_path(ClusterObject root, Step[] path, object? value)
     {
         var hostile = (ClusterObject)Rebuild(root, path, 0, value)!;
-        var error = Assert.Throws<ValidationException>(() => ObjectValidator.Validate(hostile, long.MaxValue));
+        var error = Assert.Throws<ValidationException>(() => ObjectValidator.Validate(hostile, long.MaxValue, KindRegistry.BuiltIn));
         Assert.That(error!.Errors, Is.Not.Empty);
         Assert.That(error.Errors.Select(e => e.Field), Has.Some.Not.Empty);
     }

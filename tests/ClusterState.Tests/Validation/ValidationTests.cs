@@ -1,3 +1,4 @@
+using ClusterState.Kinds;
 using ClusterState.Model;
 using ClusterState.Validation;
 
@@ -124,7 +125,7 @@ public sealed class ValidationTests
     [TestCaseSource(nameof(Cases))]
     public void Each_rule_reports_its_field_and_nothing_is_stored(ClusterObject obj, string field, string message)
     {
-        var error = Assert.Throws<ValidationException>(() => ObjectValidator.Validate(obj, ClusterStoreOptions.DefaultMaxObjectBytes));
+        var error = Assert.Throws<ValidationException>(() => ObjectValidator.Validate(obj, ClusterStoreOptions.DefaultMaxObjectBytes, KindRegistry.BuiltIn));
         Assert.That(error!.Errors.Select(e => e.Field), Does.Contain(field), error.Message);
         Assert.That(error.Errors.First(e => e.Field == field).Message, Does.Contain(message));
 
@@ -138,7 +139,7 @@ public sealed class ValidationTests
     {
         foreach (var obj in new ClusterObject[] { Svc, Slice, Eps, Pol, Cfg })
         {
-            Assert.DoesNotThrow(() => ObjectValidator.Validate(obj, ClusterStoreOptions.DefaultMaxObjectBytes), obj.Kind.ToString());
+            Assert.DoesNotThrow(() => ObjectValidator.Validate(obj, ClusterStoreOptions.DefaultMaxObjectBytes, KindRegistry.BuiltIn), obj.Kind.ToString());
         }
     }
 
@@ -157,7 +158,7 @@ public sealed class ValidationTests
         ];
         foreach (var obj in valid)
         {
-            Assert.DoesNotThrow(() => ObjectValidator.Validate(obj, ClusterStoreOptions.DefaultMaxObjectBytes), obj.ToString());
+            Assert.DoesNotThrow(() => ObjectValidator.Validate(obj, ClusterStoreOptions.DefaultMaxObjectBytes, KindRegistry.BuiltIn), obj.ToString());
         }
     }
 
@@ -169,7 +170,7 @@ public sealed class ValidationTests
             Metadata = Svc.Metadata with { Name = "Bad_Name" },
             Spec = Spec(s => s with { ClusterIP = "x", Ports = [new ServicePort { Name = "a", Port = 0 }, new ServicePort { Name = "a", Port = 70000 }] }),
         };
-        var error = Assert.Throws<ValidationException>(() => ObjectValidator.Validate(bad, ClusterStoreOptions.DefaultMaxObjectBytes));
+        var error = Assert.Throws<ValidationException>(() => ObjectValidator.Validate(bad, ClusterStoreOptions.DefaultMaxObjectBytes, KindRegistry.BuiltIn));
         Assert.That(error!.Errors.Select(e => e.Field), Is.SupersetOf(new[] { "metadata.name", "spec.ports[0].port", "spec.ports[1].port", "spec.ports[1].name", "spec.clusterIP" }));
         Assert.That(error.Message, Does.StartWith("Service default/Bad_Name is invalid: "));
         Assert.That(error.Message, Does.Contain("spec.ports[1].port: must be between 1 and 65535"));

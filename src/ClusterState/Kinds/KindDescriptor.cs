@@ -1,0 +1,39 @@
+using ClusterState.Model;
+using ClusterState.Persistence;
+using ClusterState.Validation;
+
+namespace ClusterState.Kinds;
+
+/// <summary>
+/// Everything the store knows about one kind, in one place: its identity (<see cref="Kind"/>), its CLR type, how
+/// its fields are validated and how they are written in the binary form (after the kind name and metadata, which
+/// the object codec writes for every kind). How an update shares unchanged parts with the previous version is the
+/// object's own <see cref="ClusterObject.ShareUnchanged"/>.
+/// </summary>
+internal abstract class KindDescriptor(ResourceKind kind, Type clrType)
+{
+    /// <summary>The kind's identity, as Kubernetes names it.</summary>
+    public ResourceKind Kind { get; } = kind;
+
+    /// <summary>The record type of its objects.</summary>
+    public Type ClrType { get; } = clrType;
+
+    /// <summary>The kind name as UTF-8, as the codec writes it.</summary>
+    public byte[] Utf8Name { get; } = System.Text.Encoding.UTF8.GetBytes(kind.QualifiedName);
+
+    /// <summary>Writes the object's fields (not its kind or metadata).</summary>
+    public abstract void WriteBody(BinaryEncoder encoder, ClusterObject obj);
+
+    /// <summary>Reads the fields written by <see cref="WriteBody"/> into an object with <paramref name="metadata"/>.</summary>
+    /// <exception cref="CorruptDataException">The bytes are not a valid body of this kind.</exception>
+    public abstract ClusterObject ReadBody(ref BinaryDecoder decoder, ObjectMeta metadata);
+
+    /// <summary>
+    /// Checks the object (metadata included) against the kind's rules, adding every violation to
+    /// <paramref name="context"/> and its estimated encoded size to <see cref="ValidationContext.Size"/>.
+    /// </summary>
+    public abstract void Validate(ValidationContext context, ClusterObject obj);
+
+    /// <summary>The store's typed collection of this kind.</summary>
+    public abstract object CreateCollection(ClusterStore store);
+}
