@@ -49,6 +49,21 @@ public static class ClusterStateServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Registers a kind of the program's own with the store <see cref="AddClusterState"/> registers: the same as
+    /// calling <see cref="ClusterStoreOptions.AddKind{T}(KindSerializer{T}, Func{T, IEnumerable{ValidationError}}?)"/>
+    /// in its configuration. Libraries that bring their own kinds call this from their own registration.
+    /// </summary>
+    public static IServiceCollection AddClusterStateKind<T>(this IServiceCollection services, KindSerializer<T> serializer, Func<T, IEnumerable<ValidationError>>? validator = null)
+        where T : ClusterState.Model.ClusterObject
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(serializer);
+        ClusterState.Model.ResourceKind.Of<T>();
+        services.Configure<ClusterStoreOptions>(options => options.AddKind(serializer, validator));
+        return services;
+    }
+
+    /// <summary>
     /// Registers this process's <see cref="TcpRaftTransport"/> as a singleton (listening once first resolved, closed
     /// with the container), logging through the container's <see cref="ILoggerFactory"/> when there is one.
     /// </summary>

@@ -46,12 +46,14 @@ internal sealed class JsonKindSerializer<T> : KindSerializer<T>
             return;
         }
 
-        for (var i = typeInfo.Properties.Count - 1; i >= 0; i--)
+        foreach (var property in typeInfo.Properties)
         {
-            var property = typeInfo.Properties[i];
-            if (string.Equals(property.Name, nameof(ClusterObject.Metadata), StringComparison.OrdinalIgnoreCase) && property.PropertyType == typeof(ObjectMeta))
+            if (property.PropertyType == typeof(ObjectMeta) && string.Equals(property.Name, nameof(ClusterObject.Metadata), StringComparison.OrdinalIgnoreCase))
             {
-                typeInfo.Properties.RemoveAt(i);
+                // Kept in the contract (a required member is bound at construction) but never written, and not
+                // required when read: the stored metadata replaces it.
+                property.ShouldSerialize = static (_, _) => false;
+                property.IsRequired = false;
             }
         }
     }

@@ -15,6 +15,7 @@ namespace ClusterState.Model;
 /// </remarks>
 [CollectionBuilder(typeof(StringMap), nameof(Create))]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710", Justification = "A map of strings; 'Dictionary' would suggest mutability.")]
+[System.Text.Json.Serialization.JsonConverter(typeof(StringMapJsonConverter))]
 public readonly struct StringMap : IReadOnlyDictionary<string, string>, IEquatable<StringMap>
 {
     /// <summary>Pairs sorted by key (ordinal), keys unique; null stands for the empty map.</summary>

@@ -10,6 +10,7 @@ namespace ClusterState.Model;
 /// <typeparam name="T">The item type; items should themselves have value equality (records, strings, numbers).</typeparam>
 /// <remarks>Build one with a collection expression (<c>Ports = [port1, port2]</c>) or <see cref="ValueArray.Create{T}(ReadOnlySpan{T})"/>.</remarks>
 [CollectionBuilder(typeof(ValueArray), nameof(ValueArray.Create))]
+[System.Text.Json.Serialization.JsonConverter(typeof(ValueArrayJsonConverterFactory))]
 public readonly struct ValueArray<T> : IReadOnlyList<T>, IEquatable<ValueArray<T>>
 {
     /// <summary>The items; null stands for the empty list (the default value).</summary>
