@@ -19,8 +19,8 @@ await using var transport = new TcpRaftTransport(new TcpRaftTransportOptions
 {
     ClusterId = "loopback-test",
     NodeId = id,
-    ListenEndpoint = new IPEndPoint(IPAddress.Loopback, ports[id]),
-    Peers = ports.Where(p => p.Key != id).ToDictionary(p => p.Key, p => (EndPoint)new IPEndPoint(IPAddress.Loopback, p.Value)),
+    ListenEndpoint = new IPEndPoint(System.Net.IPAddress.Loopback, ports[id]),
+    Peers = ports.Where(p => p.Key != id).ToDictionary(p => p.Key, p => (EndPoint)new IPEndPoint(System.Net.IPAddress.Loopback, p.Value)),
     ReconnectDelay = TimeSpan.FromMilliseconds(20),
     MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
 });

@@ -61,4 +61,61 @@ internal static class Objects
             PluginSettings = StringMap.Of(("tunnel", "vxlan")),
         },
     };
+
+    public static Namespace Namespace(string name = "team-a") => new()
+    {
+        Metadata = new() { Name = name, Labels = StringMap.Of((ClusterState.Model.Namespace.NameLabel, name), ("team", "a")) },
+        Spec = new() { Finalizers = ["kubernetes"] },
+        Status = new() { Phase = NamespacePhase.Active },
+    };
+
+    public static Pod Pod(string name = "web-0", string ns = "default", string ip = "10.244.1.5", string node = "node-1") => new()
+    {
+        Metadata = new() { Namespace = ns, Name = name, Labels = StringMap.Of(("app", "web")) },
+        Spec = new()
+        {
+            NodeName = node,
+            Containers =
+            [
+                new Container
+                {
+                    Name = "app",
+                    Image = "registry.example.com/web:1.0",
+                    Ports = [new ContainerPort { Name = "http", Port = 8080 }, new ContainerPort { Name = "dns", Port = 53, Protocol = Protocol.UDP }],
+                },
+            ],
+        },
+        Status = new()
+        {
+            Phase = PodPhase.Running,
+            PodIP = ip,
+            PodIPs = [new PodIP { IP = ip }],
+            HostIP = "192.0.2.10",
+            HostIPs = [new PodIP { IP = "192.0.2.10" }],
+            Conditions = [new PodCondition { Type = PodCondition.ReadyType, Status = "True", LastTransitionTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) }],
+        },
+    };
+
+    public static Node Node(string name = "node-1") => new()
+    {
+        Metadata = new() { Name = name, Labels = StringMap.Of((ClusterState.Model.Node.ZoneLabel, "zone-a")) },
+        Spec = new() { PodCIDR = "10.244.1.0/24", PodCIDRs = ["10.244.1.0/24", "fd00:10:244:1::/64"] },
+        Status = new()
+        {
+            Addresses = [new NodeAddress { Type = NodeAddressType.InternalIP, Address = "192.0.2.10" }, new NodeAddress { Type = NodeAddressType.Hostname, Address = name }],
+            Conditions = [new NodeCondition { Type = NodeCondition.ReadyType, Status = "True" }],
+        },
+    };
+
+    public static ServiceCIDR ServiceCidr(string name = ClusterState.Model.ServiceCIDR.DefaultName) => new()
+    {
+        Metadata = new() { Name = name },
+        Spec = new() { CIDRs = ["10.96.0.0/12", "fd00:10:96::/112"] },
+    };
+
+    public static ClusterState.Model.IPAddress IPAddress(string ip = "10.96.0.10", string service = "web") => new()
+    {
+        Metadata = new() { Name = ip },
+        Spec = new() { ParentRef = new ParentReference { Group = "", Resource = "services", Namespace = "default", Name = service } },
+    };
 }

@@ -18,6 +18,11 @@ internal static class BuiltInKinds
         new BuiltInKind<EndpointSlice>(ResourceKind.EndpointSlice, ObjectCodec.WriteEndpointSlice, ObjectCodec.ReadEndpointSlice, EndpointSliceValidator.Validate),
         new BuiltInKind<NetworkPolicy>(ResourceKind.NetworkPolicy, ObjectCodec.WriteNetworkPolicy, ObjectCodec.ReadNetworkPolicy, NetworkPolicyValidator.Validate),
         new BuiltInKind<ClusterNetworkConfig>(ResourceKind.ClusterNetworkConfig, ObjectCodec.WriteClusterNetworkConfig, ObjectCodec.ReadClusterNetworkConfig, ClusterNetworkConfigValidator.Validate),
+        new BuiltInKind<Namespace>(ResourceKind.Namespace, ObjectCodec.WriteNamespace, ObjectCodec.ReadNamespace, NamespaceValidator.Validate),
+        new BuiltInKind<Pod>(ResourceKind.Pod, ObjectCodec.WritePod, ObjectCodec.ReadPod, PodValidator.Validate),
+        new BuiltInKind<Node>(ResourceKind.Node, ObjectCodec.WriteNode, ObjectCodec.ReadNode, NodeValidator.Validate),
+        new BuiltInKind<ServiceCIDR>(ResourceKind.ServiceCIDR, ObjectCodec.WriteServiceCIDR, ObjectCodec.ReadServiceCIDR, ServiceCIDRValidator.Validate),
+        new BuiltInKind<Model.IPAddress>(ResourceKind.IPAddress, ObjectCodec.WriteIPAddress, ObjectCodec.ReadIPAddress, IPAddressValidator.Validate),
     ];
 
     private static readonly Dictionary<Type, KindDescriptor> Types = All.ToDictionary(d => d.ClrType);

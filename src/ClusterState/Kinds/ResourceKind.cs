@@ -74,6 +74,21 @@ public sealed class ResourceKind : IEquatable<ResourceKind>
     /// <summary>The cluster network configuration (cluster-scoped): config.clusterstate.io/v1 ClusterNetworkConfig.</summary>
     public static ResourceKind ClusterNetworkConfig { get; } = new("config.clusterstate.io", "v1", "ClusterNetworkConfig", "clusternetworkconfigs", namespaced: false);
 
+    /// <summary>core/v1 Namespace (cluster-scoped).</summary>
+    public static ResourceKind Namespace { get; } = new(string.Empty, "v1", "Namespace", "namespaces", namespaced: false);
+
+    /// <summary>core/v1 Pod.</summary>
+    public static ResourceKind Pod { get; } = new(string.Empty, "v1", "Pod", "pods", namespaced: true);
+
+    /// <summary>core/v1 Node (cluster-scoped).</summary>
+    public static ResourceKind Node { get; } = new(string.Empty, "v1", "Node", "nodes", namespaced: false);
+
+    /// <summary>networking.k8s.io/v1 ServiceCIDR (cluster-scoped).</summary>
+    public static ResourceKind ServiceCIDR { get; } = new("networking.k8s.io", "v1", "ServiceCIDR", "servicecidrs", namespaced: false);
+
+    /// <summary>networking.k8s.io/v1 IPAddress (cluster-scoped).</summary>
+    public static ResourceKind IPAddress { get; } = new("networking.k8s.io", "v1", "IPAddress", "ipaddresses", namespaced: false);
+
     /// <summary>The kind of <typeparamref name="T"/>: a built-in kind, or one declared with <see cref="KubernetesKindAttribute"/>.</summary>
     /// <exception cref="UnknownKindException"><typeparamref name="T"/> is not a kind (an abstract type, or one without the attribute).</exception>
     public static ResourceKind Of<T>()

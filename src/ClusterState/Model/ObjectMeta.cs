@@ -45,6 +45,13 @@ public sealed record ObjectMeta
 
     /// <summary>When the object was created, from the store's <see cref="TimeProvider"/>.</summary>
     public DateTimeOffset CreationTimestamp { get; init; }
+
+    /// <summary>
+    /// When the object was asked to be deleted, as Kubernetes' <c>metadata.deletionTimestamp</c> (e.g. a terminating
+    /// pod, which endpoint controllers stop routing to); null when it was not. A field like any other: the store
+    /// deletes an object only when told to.
+    /// </summary>
+    public DateTimeOffset? DeletionTimestamp { get; init; }
 }
 
 /// <summary>A reference to an object that owns this one (Kubernetes' <c>OwnerReference</c>).</summary>

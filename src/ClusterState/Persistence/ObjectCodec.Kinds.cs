@@ -88,16 +88,28 @@ internal static partial class ObjectCodec
                 e.WriteOptionalString(p.Error);
             });
         });
-        WriteList(e, s.Conditions, static (e, c) =>
-        {
-            e.WriteString(c.Type);
-            e.WriteString(c.Status);
-            e.WriteVarInt(c.ObservedGeneration);
-            e.WriteVarInt(c.LastTransitionTime.UtcTicks);
-            e.WriteString(c.Reason);
-            e.WriteString(c.Message);
-        });
+        WriteList(e, s.Conditions, WriteCondition);
     }
+
+    private static void WriteCondition(BinaryEncoder e, Condition c)
+    {
+        e.WriteString(c.Type);
+        e.WriteString(c.Status);
+        e.WriteVarInt(c.ObservedGeneration);
+        e.WriteVarInt(c.LastTransitionTime.UtcTicks);
+        e.WriteString(c.Reason);
+        e.WriteString(c.Message);
+    }
+
+    private static Condition ReadCondition(ref BinaryDecoder d) => new()
+    {
+        Type = d.ReadString(),
+        Status = d.ReadString(),
+        ObservedGeneration = d.ReadVarInt(),
+        LastTransitionTime = ReadTime(ref d),
+        Reason = d.ReadString(),
+        Message = d.ReadString(),
+    };
 
     private static ServiceStatus ReadServiceStatus(ref BinaryDecoder d) => new()
     {
@@ -108,15 +120,7 @@ internal static partial class ObjectCodec
             IPMode = d.ReadOptionalString(),
             Ports = ReadList(ref d, static (ref BinaryDecoder d) => new PortStatus { Port = d.ReadInt32(), Protocol = d.ReadEnum<Protocol>(), Error = d.ReadOptionalString() }),
         }),
-        Conditions = ReadList(ref d, static (ref BinaryDecoder d) => new Condition
-        {
-            Type = d.ReadString(),
-            Status = d.ReadString(),
-            ObservedGeneration = d.ReadVarInt(),
-            LastTransitionTime = ReadTime(ref d),
-            Reason = d.ReadString(),
-            Message = d.ReadString(),
-        }),
+        Conditions = ReadList(ref d, ReadCondition),
     };
 
     private static void WriteSubset(BinaryEncoder e, EndpointSubset s)

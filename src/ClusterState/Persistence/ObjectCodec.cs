@@ -47,7 +47,7 @@ internal static partial class ObjectCodec
     public static ClusterObject Read(ref BinaryDecoder d, KindRegistry kinds, byte format)
     {
         var descriptor = ReadKind(ref d, kinds, format);
-        var meta = ReadMeta(ref d);
+        var meta = ReadMeta(ref d, format);
         return descriptor.ReadBody(ref d, meta);
     }
 
@@ -131,9 +131,10 @@ internal static partial class ObjectCodec
         e.WriteVarInt(m.Version);
         e.WriteVarInt(m.Generation);
         e.WriteVarInt(m.CreationTimestamp.UtcTicks);
+        WriteOptionalTime(e, m.DeletionTimestamp);
     }
 
-    private static ObjectMeta ReadMeta(ref BinaryDecoder d) => new()
+    private static ObjectMeta ReadMeta(ref BinaryDecoder d, byte format) => new()
     {
         Namespace = d.ReadString(),
         Name = d.ReadString(),
@@ -155,7 +156,19 @@ internal static partial class ObjectCodec
         Version = d.ReadVarInt(),
         Generation = d.ReadVarInt(),
         CreationTimestamp = ReadTime(ref d),
+        DeletionTimestamp = format == LegacyFormatVersion ? null : ReadOptionalTime(ref d),
     };
+
+    private static void WriteOptionalTime(BinaryEncoder e, DateTimeOffset? time)
+    {
+        e.WriteBool(time.HasValue);
+        if (time is { } t)
+        {
+            e.WriteVarInt(t.UtcTicks);
+        }
+    }
+
+    private static DateTimeOffset? ReadOptionalTime(ref BinaryDecoder d) => d.ReadBool() ? ReadTime(ref d) : null;
 
     private static DateTimeOffset ReadTime(ref BinaryDecoder d)
     {

@@ -82,6 +82,10 @@ internal static class CommonValidation
         Labels(context, "labels", metadata.Labels);
         Annotations(context, metadata.Annotations);
         Strings(context, "finalizers", metadata.Finalizers, Rules.QualifiedName);
+        if (metadata.DeletionTimestamp is not null)
+        {
+            context.MeasureScalar();
+        }
 
         for (var i = 0; i < metadata.OwnerReferences.Count; i++)
         {
@@ -291,6 +295,65 @@ internal static class CommonValidation
         else
         {
             context.Measure(field, value);
+        }
+    }
+
+    /// <summary>Checks a condition's type (required) and status (<c>True</c>, <c>False</c> or <c>Unknown</c>).</summary>
+    public static void ConditionTypeAndStatus(ValidationContext context, string? type, string? status)
+    {
+        Required(context, "type", type);
+        if (string.IsNullOrEmpty(status))
+        {
+            context.Error("status", "Required value");
+        }
+        else if (status is not ("True" or "False" or "Unknown"))
+        {
+            context.Error("status", $"Unsupported value: \"{status}\": supported values: \"True\", \"False\", \"Unknown\"");
+        }
+        else
+        {
+            context.MeasureScalar();
+        }
+    }
+
+    /// <summary>
+    /// Checks a list of IPs or CIDRs that may hold at most one per IP family (dual stack): each is valid, there are
+    /// at most two, and two are of different families.
+    /// </summary>
+    public static void OnePerFamily(ValidationContext context, string field, IReadOnlyList<string?> values, bool cidrs)
+    {
+        if (values.Count > 2)
+        {
+            context.Error(field, "Too many: may contain at most 2 items, one per IP family");
+        }
+
+        var families = new System.Net.Sockets.AddressFamily?[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            using var scope = context.Enter(field, i);
+            var value = values[i];
+            if (string.IsNullOrEmpty(value))
+            {
+                context.Error(string.Empty, "Required value");
+                continue;
+            }
+
+            context.Measure(string.Empty, value);
+            if (cidrs)
+            {
+                context.Check(string.Empty, Rules.Cidr(value, out var network));
+                families[i] = network.BaseAddress?.AddressFamily;
+            }
+            else
+            {
+                context.Check(string.Empty, Rules.IP(value, out var address));
+                families[i] = address?.AddressFamily;
+            }
+        }
+
+        if (values.Count == 2 && families[0] is { } first && first == families[1])
+        {
+            context.Error(field, "Invalid value: may specify no more than one " + (cidrs ? "CIDR" : "IP") + " for each IP family");
         }
     }
 }

@@ -1,0 +1,50 @@
+using ClusterState.Model;
+
+namespace ClusterState.Validation;
+
+/// <summary>Kubernetes' ServiceCIDR rules (<c>ValidateServiceCIDR</c>).</summary>
+internal static class ServiceCIDRValidator
+{
+    public static void Validate(ValidationContext context, ServiceCIDR cidr)
+    {
+        CommonValidation.Metadata(context, cidr.Metadata, namespaced: false, Rules.DnsSubdomain);
+        if (cidr.Spec is not { } spec)
+        {
+            context.Error("spec", "Required value");
+            return;
+        }
+
+        using (context.Enter("spec"))
+        {
+            if (spec.CIDRs.IsEmpty)
+            {
+                context.Error("cidrs", "Required value: at least one and up to two CIDRs, one per IP family");
+            }
+            else
+            {
+                CommonValidation.OnePerFamily(context, "cidrs", [.. spec.CIDRs], cidrs: true);
+            }
+        }
+
+        if (cidr.Status is not { } status)
+        {
+            context.Error("status", "Required value");
+            return;
+        }
+
+        using var statusScope = context.Enter("status");
+        for (var i = 0; i < status.Conditions.Count; i++)
+        {
+            using var item = context.Enter("conditions", i);
+            if (status.Conditions[i] is not { } condition)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            CommonValidation.ConditionTypeAndStatus(context, condition.Type, condition.Status);
+            context.Measure("reason", condition.Reason);
+            context.Measure("message", condition.Message);
+        }
+    }
+}
