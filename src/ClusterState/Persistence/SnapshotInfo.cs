@@ -19,4 +19,16 @@ public sealed record SnapshotInfo(
 {
     /// <summary>The number of objects of every kind.</summary>
     public int TotalObjects => ObjectCounts.Values.Sum();
+
+    /// <summary>
+    /// What <c>etcdctl snapshot status</c> prints, e.g. <c>format 3, revision 23, 7 objects (Service 2, …), crc32c
+    /// 0x1a2b3c4d, 1052 bytes, created 2026-12-01T10:00:00.0000000+00:00</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var counts = string.Join(", ", ObjectCounts.OrderBy(c => c.Key.QualifiedName, StringComparer.Ordinal).Select(c => $"{c.Key.QualifiedName} {c.Value}"));
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"format {FormatVersion}, revision {Revision}, {TotalObjects} objects ({counts}), crc32c 0x{Checksum:x8}, {SizeBytes} bytes, created {CreatedAt:O}");
+    }
 }

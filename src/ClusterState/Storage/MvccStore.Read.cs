@@ -6,9 +6,13 @@ namespace ClusterState.Storage;
 internal sealed partial class MvccStore
 {
     /// <summary>The object at <paramref name="revision"/> (already resolved), or null.</summary>
-    public ClusterObject? Get(ResourceKind kind, ObjectName name, long revision)
+    /// <exception cref="UnknownKindException">The kind is not registered with this store.</exception>
+    public ClusterObject? Get(ResourceKind kind, ObjectName name, long revision) => Get(_kinds.IndexOf(kind), name, revision);
+
+    /// <summary>The object of the kind at <paramref name="kindIndex"/> in the registry at <paramref name="revision"/>, or null.</summary>
+    public ClusterObject? Get(int kindIndex, ObjectName name, long revision)
     {
-        var value = Table(kind).Find(name)?.ReadAt(revision);
+        var value = _tables[kindIndex].Find(name)?.ReadAt(revision);
         if (value is null)
         {
             // A compaction that raced this read may have cut the history it needed.
@@ -19,13 +23,13 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>
-    /// The objects of <paramref name="kind"/> at <paramref name="revision"/>, ordered by namespace then name,
+    /// The objects of the kind at <paramref name="kindIndex"/> at <paramref name="revision"/>, ordered by namespace then name,
     /// optionally only in <paramref name="ns"/> and only those <paramref name="selector"/> matches.
     /// </summary>
-    public List<T> List<T>(ResourceKind kind, long revision, string? ns, LabelSelector? selector)
+    public List<T> List<T>(int kindIndex, long revision, string? ns, LabelSelector? selector)
         where T : ClusterObject
     {
-        var keys = Table(kind).Sorted();
+        var keys = _tables[kindIndex].Sorted();
         var start = 0;
         if (ns is not null)
         {

@@ -80,6 +80,7 @@ public sealed class ClusterStore : IClusterStore
 
         _metrics = new ClusterStoreMetrics(meterFactory, State, Hub);
 
+        Kinds = [.. _options.Registry.All.Select(d => d.Kind)];
         _collections = [.. _options.Registry.All.Select(d => d.CreateCollection(this))];
         _services = Typed<Service>();
         _endpoints = Typed<Endpoints>();
@@ -214,8 +215,8 @@ public sealed class ClusterStore : IClusterStore
     public IResourceCollection<T> Collection<T>()
         where T : ClusterObject => Typed<T>();
 
-    /// <summary>The kinds this store holds: the built-in kinds, then those registered in its options.</summary>
-    public IReadOnlyList<ResourceKind> Kinds => [.. _options.Registry.All.Select(d => d.Kind)];
+    /// <inheritdoc />
+    public IReadOnlyList<ResourceKind> Kinds { get; }
 
     private ResourceCollection<T> Typed<T>()
         where T : ClusterObject => (ResourceCollection<T>)_collections[_options.Registry.IndexOf(typeof(T))];

@@ -34,7 +34,11 @@ public interface IClusterStore : IDisposable
     /// <summary>Cluster network configurations (cluster-scoped: use an empty namespace).</summary>
     IResourceCollection<ClusterNetworkConfig> NetworkConfigs { get; }
 
-    /// <summary>The collection of objects of <typeparamref name="T"/>.</summary>
+    /// <summary>The kinds this store holds: the built-in kinds, then those registered in its options.</summary>
+    IReadOnlyList<ResourceKind> Kinds { get; }
+
+    /// <summary>The collection of objects of <typeparamref name="T"/>, a built-in kind or one registered with the store.</summary>
+    /// <exception cref="UnknownKindException"><typeparamref name="T"/> is not a kind this store holds.</exception>
     IResourceCollection<T> Collection<T>()
         where T : ClusterObject;
 

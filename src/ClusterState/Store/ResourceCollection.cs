@@ -11,13 +11,16 @@ internal sealed class ResourceCollection<T>(ClusterStore store, ResourceKind kin
 {
     private ResourceKind Kind { get; } = kind;
 
+    /// <summary>The kind's table in the store: resolved once, so reads pay no lookup.</summary>
+    private readonly int _index = store.State.Kinds.IndexOf(kind);
+
     public T? Get(string @namespace, string name, long? revision = null)
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(name);
         var state = store.State;
         var at = state.ResolveReadRevision(revision);
-        return (T?)state.Get(Kind, new ObjectName(@namespace, name), at);
+        return (T?)state.Get(_index, new ObjectName(@namespace, name), at);
     }
 
     public ListResult<T> List(ListOptions? options = null)
@@ -25,7 +28,7 @@ internal sealed class ResourceCollection<T>(ClusterStore store, ResourceKind kin
         ObjectValidator.ValidateQuery(options?.LabelSelector, "list options");
         var state = store.State;
         var at = state.ResolveReadRevision(options?.Revision);
-        var items = state.List<T>(Kind, at, options?.Namespace, options?.LabelSelector);
+        var items = state.List<T>(_index, at, options?.Namespace, options?.LabelSelector);
         return new ListResult<T>(items, at);
     }
 

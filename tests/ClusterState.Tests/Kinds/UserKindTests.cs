@@ -222,6 +222,7 @@ public sealed class UserKindTests
         var info = await store.SaveSnapshotAsync(backup);
         Assert.That(info.ObjectCounts[GatewayKind], Is.EqualTo(1));
         Assert.That(info.TotalObjects, Is.EqualTo(3));
+        Assert.That(info.ToString(), Does.Contain("3 objects (Gateway.gateway.example.com 1, Service 1, Tenant.tenancy.example.com 1)"));
 
         backup.Position = 0;
         var inspected = await ClusterStore.InspectSnapshotAsync(backup, UserKinds.Register(new ClusterStoreOptions()));
