@@ -9,7 +9,8 @@ internal sealed class BuiltInKind<T>(
     ResourceKind kind,
     Action<BinaryEncoder, T> write,
     BuiltInKind<T>.BodyReader read,
-    Action<ValidationContext, T> validate) : KindDescriptor(kind, typeof(T))
+    Action<ValidationContext, T> validate,
+    IReadOnlyDictionary<string, Func<T, string?>>? fields = null) : KindDescriptor(kind, typeof(T), fields?.ToDictionary(f => f.Key, f => (Func<ClusterObject, string?>)(o => f.Value((T)o))))
     where T : ClusterObject
 {
     public delegate T BodyReader(ref BinaryDecoder decoder, ObjectMeta metadata);

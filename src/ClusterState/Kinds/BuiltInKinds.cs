@@ -13,14 +13,14 @@ internal static class BuiltInKinds
     /// <summary>Every built-in kind, in the order their tables are laid out.</summary>
     public static IReadOnlyList<KindDescriptor> All { get; } =
     [
-        new BuiltInKind<Service>(ResourceKind.Service, ObjectCodec.WriteService, ObjectCodec.ReadService, ServiceValidator.Validate),
+        new BuiltInKind<Service>(ResourceKind.Service, ObjectCodec.WriteService, ObjectCodec.ReadService, ServiceValidator.Validate, SelectableFields.Service),
         new BuiltInKind<Endpoints>(ResourceKind.Endpoints, ObjectCodec.WriteEndpoints, ObjectCodec.ReadEndpoints, EndpointsValidator.Validate),
         new BuiltInKind<EndpointSlice>(ResourceKind.EndpointSlice, ObjectCodec.WriteEndpointSlice, ObjectCodec.ReadEndpointSlice, EndpointSliceValidator.Validate),
         new BuiltInKind<NetworkPolicy>(ResourceKind.NetworkPolicy, ObjectCodec.WriteNetworkPolicy, ObjectCodec.ReadNetworkPolicy, NetworkPolicyValidator.Validate),
         new BuiltInKind<ClusterNetworkConfig>(ResourceKind.ClusterNetworkConfig, ObjectCodec.WriteClusterNetworkConfig, ObjectCodec.ReadClusterNetworkConfig, ClusterNetworkConfigValidator.Validate),
-        new BuiltInKind<Namespace>(ResourceKind.Namespace, ObjectCodec.WriteNamespace, ObjectCodec.ReadNamespace, NamespaceValidator.Validate),
-        new BuiltInKind<Pod>(ResourceKind.Pod, ObjectCodec.WritePod, ObjectCodec.ReadPod, PodValidator.Validate),
-        new BuiltInKind<Node>(ResourceKind.Node, ObjectCodec.WriteNode, ObjectCodec.ReadNode, NodeValidator.Validate),
+        new BuiltInKind<Namespace>(ResourceKind.Namespace, ObjectCodec.WriteNamespace, ObjectCodec.ReadNamespace, NamespaceValidator.Validate, SelectableFields.Namespace),
+        new BuiltInKind<Pod>(ResourceKind.Pod, ObjectCodec.WritePod, ObjectCodec.ReadPod, PodValidator.Validate, SelectableFields.Pod),
+        new BuiltInKind<Node>(ResourceKind.Node, ObjectCodec.WriteNode, ObjectCodec.ReadNode, NodeValidator.Validate, SelectableFields.Node),
         new BuiltInKind<ServiceCIDR>(ResourceKind.ServiceCIDR, ObjectCodec.WriteServiceCIDR, ObjectCodec.ReadServiceCIDR, ServiceCIDRValidator.Validate),
         new BuiltInKind<Model.IPAddress>(ResourceKind.IPAddress, ObjectCodec.WriteIPAddress, ObjectCodec.ReadIPAddress, IPAddressValidator.Validate),
     ];

@@ -10,8 +10,16 @@ namespace ClusterState.Kinds;
 /// the object codec writes for every kind). How an update shares unchanged parts with the previous version is the
 /// object's own <see cref="ClusterObject.ShareUnchanged"/>.
 /// </summary>
-internal abstract class KindDescriptor(ResourceKind kind, Type clrType)
+internal abstract class KindDescriptor(ResourceKind kind, Type clrType, IReadOnlyDictionary<string, Func<ClusterObject, string?>>? fields = null)
 {
+    /// <summary>The fields every kind can be selected by.</summary>
+    public const string NameField = "metadata.name";
+
+    /// <summary>The namespace field every kind can be selected by.</summary>
+    public const string NamespaceField = "metadata.namespace";
+
+    private readonly IReadOnlyDictionary<string, Func<ClusterObject, string?>> _fields = fields ?? new Dictionary<string, Func<ClusterObject, string?>>();
+
     /// <summary>The kind's identity, as Kubernetes names it.</summary>
     public ResourceKind Kind { get; } = kind;
 
@@ -20,6 +28,20 @@ internal abstract class KindDescriptor(ResourceKind kind, Type clrType)
 
     /// <summary>The kind name as UTF-8, as the codec writes it.</summary>
     public byte[] Utf8Name { get; } = System.Text.Encoding.UTF8.GetBytes(kind.QualifiedName);
+
+    /// <summary>The fields a field selector may name for this kind, in Kubernetes' spelling.</summary>
+    public IEnumerable<string> SelectableFields => [NameField, NamespaceField, .. _fields.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>True when a field selector may name <paramref name="field"/> for this kind.</summary>
+    public bool CanSelect(string field) => field is NameField or NamespaceField || _fields.ContainsKey(field);
+
+    /// <summary>The value of a selectable <paramref name="field"/> of <paramref name="obj"/>, as a field selector compares it.</summary>
+    public string? FieldValue(ClusterObject obj, string field) => field switch
+    {
+        NameField => obj.Metadata.Name,
+        NamespaceField => obj.Metadata.Namespace,
+        _ => _fields.TryGetValue(field, out var read) ? read(obj) : null,
+    };
 
     /// <summary>Writes the object's fields (not its kind or metadata).</summary>
     public abstract void WriteBody(BinaryEncoder encoder, ClusterObject obj);

@@ -285,13 +285,16 @@ internal sealed partial class MvccStore
         var objects = new List<ClusterObject>();
         foreach (var table in _tables)
         {
-            foreach (var key in table.Sorted())
+            var walk = (Revision: revision, Objects: objects);
+            table.Ordered.Visit(null, ref walk, static (KeyHistory key, ref (long Revision, List<ClusterObject> Objects) w) =>
             {
-                if (key.ReadAt(revision) is { } obj)
+                if (key.ReadAt(w.Revision) is { } obj)
                 {
-                    objects.Add(obj);
+                    w.Objects.Add(obj);
                 }
-            }
+
+                return true;
+            });
         }
 
         return new StateImage(revision, objects, Log.Get(revision)?.Changes);

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace ClusterState.Storage;
 
 /// <summary>
-/// The keys of one kind: a concurrent map for point reads, and a sorted array of the keys for ordered lists that
-/// is rebuilt only when the key set changes (a new key, or one removed by compaction), not on updates.
+/// The keys of one kind: a concurrent map for point reads, and an ordered index (a copy-on-write B+tree) for lists
+/// and ranges, changed in O(log n) when a key is added or removed by compaction, not on updates.
 /// </summary>
 /// <remarks>
 /// Keys are added and removed only by the commit path (under the commit lock); readers never lock.
@@ -13,11 +13,8 @@ internal sealed class ResourceTable
 {
     private readonly ConcurrentDictionary<ObjectName, KeyHistory> _keys = new();
 
-    /// <summary>Bumped (under the commit lock) after every key added or removed, before the revision that needs it is published.</summary>
-    private long _keySetGeneration;
-
-    /// <summary>The keys in order as of some generation; replaced, never mutated.</summary>
-    private volatile SortedKeys _sorted = new(0, []);
+    /// <summary>The keys in order; changed before the revision that needs a new key is published.</summary>
+    private readonly OrderedIndex _index = new();
 
     /// <summary>
     /// The highest revision, among the batches compaction dropped from the revision log, of one that changed a key of
@@ -52,7 +49,7 @@ internal sealed class ResourceTable
 
         history = new KeyHistory(name);
         _keys[name] = history;
-        Interlocked.Increment(ref _keySetGeneration);
+        _index.InsertLocked(history);
         return history;
     }
 
@@ -61,7 +58,7 @@ internal sealed class ResourceTable
     {
         if (_keys.TryRemove(name, out _))
         {
-            Interlocked.Increment(ref _keySetGeneration);
+            _index.RemoveLocked(name);
         }
     }
 
@@ -69,55 +66,8 @@ internal sealed class ResourceTable
     public IEnumerable<KeyHistory> AllLocked() => _keys.Values;
 
     /// <summary>
-    /// The keys in order. Call after reading the published revision: every key created at or before it is in the
-    /// result (its generation bump happened before the revision was published).
+    /// The keys in order, as one immutable tree. Take it after reading the published revision: every key created at
+    /// or before that revision is in it.
     /// </summary>
-    public KeyHistory[] Sorted()
-    {
-        var generation = Interlocked.Read(ref _keySetGeneration);
-        var sorted = _sorted;
-        if (sorted.Generation == generation)
-        {
-            return sorted.Keys;
-        }
-
-        var keys = new List<KeyHistory>(_keys.Count);
-        foreach (var pair in _keys)
-        {
-            keys.Add(pair.Value);
-        }
-
-        var array = keys.ToArray();
-        Array.Sort(array, static (a, b) => a.Name.CompareTo(b.Name));
-
-        // Publish unless a newer array is already there; a lost race only costs a rebuild.
-        if (sorted.Generation < generation)
-        {
-            Interlocked.CompareExchange(ref _sorted, new SortedKeys(generation, array), sorted);
-        }
-
-        return array;
-    }
-
-    /// <summary>The index of the first key of <paramref name="ns"/> in <paramref name="keys"/>.</summary>
-    public static int LowerBound(KeyHistory[] keys, string ns)
-    {
-        int lo = 0, hi = keys.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(keys[mid].Name.Namespace, ns) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    private sealed record SortedKeys(long Generation, KeyHistory[] Keys);
+    public OrderedIndex.Node Ordered => _index.Root;
 }

@@ -27,9 +27,34 @@ internal sealed class ResourceCollection<T>(ClusterStore store, ResourceKind kin
     {
         ObjectValidator.ValidateQuery(options?.LabelSelector, "list options");
         var state = store.State;
-        var at = state.ResolveReadRevision(options?.Revision);
-        var items = state.List<T>(_index, at, options?.Namespace, options?.LabelSelector);
-        return new ListResult<T>(items, at);
+        ObjectValidator.ValidateFields(options?.FieldSelector, [state.Kinds.All[_index]], "list options");
+        if (options?.Limit is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Limit, "ListOptions.Limit is a positive number of objects, or null for all of them.");
+        }
+
+        long? revision = options?.Revision;
+        ObjectName? after = null;
+        if (options?.Continue is { } token)
+        {
+            (var pageRevision, after) = ContinueToken.Decode(token);
+            if (revision is { } asked && asked != pageRevision)
+            {
+                throw new ArgumentException($"A continued list is read at its first page's revision ({pageRevision}), not {asked}: leave Revision unset.", nameof(options));
+            }
+
+            revision = pageRevision;
+        }
+
+        var at = state.ResolveReadRevision(revision);
+        var page = state.List<T>(_index, at, options?.Namespace, options?.LabelSelector, options?.FieldSelector, after, options?.Limit ?? int.MaxValue);
+        if (!page.More)
+        {
+            return new ListResult<T>(page.Items, at);
+        }
+
+        var last = page.Items[^1].Metadata;
+        return new ListResult<T>(page.Items, at, ContinueToken.Encode(at, new ObjectName(last.Namespace, last.Name)), page.Remaining);
     }
 
     public ValueTask<T> CreateAsync(T obj, CancellationToken cancellationToken = default) =>

@@ -71,6 +71,46 @@ internal static class ObjectValidator
         }
     }
 
+    /// <summary>
+    /// Checks that every field a field selector names is one each of <paramref name="kinds"/> can be selected by, so
+    /// that a misspelt field fails with the supported ones named instead of matching nothing.
+    /// </summary>
+    /// <exception cref="ValidationException">A field is not supported (or a requirement is null).</exception>
+    public static void ValidateFields(FieldSelector? selector, IEnumerable<KindDescriptor> kinds, string subject)
+    {
+        if (selector is null)
+        {
+            return;
+        }
+
+        List<ValidationError>? errors = null;
+        for (var i = 0; i < selector.Requirements.Count; i++)
+        {
+            var requirement = selector.Requirements[i];
+            if (requirement?.Field is not { } field || requirement.Value is null)
+            {
+                (errors ??= []).Add(new ValidationError($"fieldSelector[{i}]", "Required value: a field and a value"));
+                continue;
+            }
+
+            foreach (var kind in kinds)
+            {
+                if (!kind.CanSelect(field))
+                {
+                    (errors ??= []).Add(new ValidationError(
+                        $"fieldSelector[{i}]",
+                        $"Unsupported value: \"{field}\": field label not supported for {kind.Kind.Name}; supported: {string.Join(", ", kind.SelectableFields.Select(f => "\"" + f + "\""))}"));
+                    break;
+                }
+            }
+        }
+
+        if (errors is not null)
+        {
+            throw new ValidationException(subject, errors);
+        }
+    }
+
     /// <summary><c>Kind namespace/name</c>, for messages.</summary>
     public static string Describe(ClusterObject obj)
     {

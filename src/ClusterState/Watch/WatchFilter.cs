@@ -5,8 +5,10 @@ using ClusterState.Storage;
 namespace ClusterState.Watch;
 
 /// <summary>Decides which changes a watch delivers, and as what (a label selector turns updates into adds and deletes).</summary>
-internal sealed class WatchFilter(IReadOnlyList<ResourceKind>? kinds, WatchOptions options)
+internal sealed class WatchFilter(IReadOnlyList<ResourceKind>? kinds, WatchOptions options, KindRegistry registry)
 {
+    private readonly FieldSelector? _fields = options.FieldSelector is { IsEmpty: false } f ? f : null;
+
     private readonly ResourceKind? _kind = kinds is [var only] ? only : null;
     private readonly ResourceKind[]? _kinds = kinds is { Count: > 1 } ? [.. kinds] : null;
     private readonly string? _namespace = options.Namespace;
@@ -23,6 +25,13 @@ internal sealed class WatchFilter(IReadOnlyList<ResourceKind>? kinds, WatchOptio
     /// <exception cref="UnknownKindException">A kind is not registered with the store.</exception>
     /// <exception cref="ArgumentException">The options name other kinds than the collection's, or none at all.</exception>
     public static IReadOnlyList<ResourceKind>? Resolve(KindRegistry registry, ResourceKind? kind, WatchOptions? options)
+    {
+        var resolved = ResolveKinds(registry, kind, options);
+        Validation.ObjectValidator.ValidateFields(options?.FieldSelector, resolved?.Select(registry.Get) ?? registry.All, "watch options");
+        return resolved;
+    }
+
+    private static IReadOnlyList<ResourceKind>? ResolveKinds(KindRegistry registry, ResourceKind? kind, WatchOptions? options)
     {
         var wanted = options?.Kinds;
         if (wanted is not null)
@@ -62,7 +71,7 @@ internal sealed class WatchFilter(IReadOnlyList<ResourceKind>? kinds, WatchOptio
             return null;
         }
 
-        if (_selector is null)
+        if (_selector is null && _fields is null)
         {
             return Map(change.Type);
         }
@@ -70,12 +79,12 @@ internal sealed class WatchFilter(IReadOnlyList<ResourceKind>? kinds, WatchOptio
         switch (change.Type)
         {
             case ChangeType.Added:
-                return _selector.Matches(meta.Labels) ? WatchEventType.Added : null;
+                return Matches(obj) ? WatchEventType.Added : null;
             case ChangeType.Deleted:
-                return _selector.Matches(meta.Labels) ? WatchEventType.Deleted : null;
+                return Matches(obj) ? WatchEventType.Deleted : null;
             default:
-                var now = _selector.Matches(meta.Labels);
-                var before = change.Previous is { } previous && _selector.Matches(previous.Metadata.Labels);
+                var now = Matches(obj);
+                var before = change.Previous is { } previous && Matches(previous);
                 if (now)
                 {
                     return before ? WatchEventType.Modified : WatchEventType.Added;
@@ -89,6 +98,31 @@ internal sealed class WatchFilter(IReadOnlyList<ResourceKind>? kinds, WatchOptio
 
                 return null;
         }
+    }
+
+    private bool Matches(ClusterObject obj)
+    {
+        if (_selector is not null && !_selector.Matches(obj.Metadata.Labels))
+        {
+            return false;
+        }
+
+        if (_fields is null)
+        {
+            return true;
+        }
+
+        var kind = registry.Get(obj.Kind);
+        foreach (var requirement in _fields.Requirements)
+        {
+            var equal = string.Equals(kind.FieldValue(obj, requirement.Field) ?? string.Empty, requirement.Value, StringComparison.Ordinal);
+            if (equal != (requirement.Operator == FieldSelectorOperator.Equal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static WatchEventType Map(ChangeType type) => type switch

@@ -32,6 +32,12 @@ public sealed record WatchOptions
     /// <example><c>store.WatchAsync(new() { Kinds = [ResourceKind.Service, ResourceKind.EndpointSlice] })</c></example>
     public IReadOnlyList<ResourceKind>? Kinds { get; init; }
 
+    /// <summary>
+    /// Only objects whose fields match (see <see cref="ListOptions.FieldSelector"/>); every watched kind must support
+    /// each field. As with a label selector, an object that starts or stops matching arrives as added or deleted.
+    /// </summary>
+    public FieldSelector? FieldSelector { get; init; }
+
     /// <summary>Fill <see cref="WatchEvent{T}.PreviousObject"/> on updates and deletes.</summary>
     public bool IncludePreviousObject { get; init; }
 

@@ -27,7 +27,7 @@ internal static class WatchStream
         var start = options.StartRevision ?? hub.State.Revision + 1;
         var kinds = WatchFilter.Resolve(hub.State.Kinds, kind, options);
         hub.State.CheckWatchable(start);
-        return Run<T>(hub, new WatchFilter(kinds, options), start, options, cancellationToken);
+        return Run<T>(hub, new WatchFilter(kinds, options, hub.State.Kinds), start, options, cancellationToken);
     }
 
     private static async IAsyncEnumerable<WatchEvent<T>> Run<T>(
