@@ -70,6 +70,30 @@ public sealed class UserKindTests
     }
 
     [Test]
+    public async Task A_hand_written_serializer_serves_a_kind_as_well()
+    {
+        using var directory = new TempDirectory();
+        var options = new ClusterStoreOptions { DataDirectory = directory.Path }.AddKind(new TenantCodec());
+        using (var store = new ClusterStore(options))
+        {
+            await store.Collection<Tenant>().CreateAsync(new Tenant { Metadata = new() { Name = "acme" }, Owner = "ops team ✓" });
+        }
+
+        using var reopened = new ClusterStore(options);
+        Assert.That(reopened.Collection<Tenant>().Get(string.Empty, "acme")!.Owner, Is.EqualTo("ops team ✓"));
+    }
+
+    /// <summary>A serializer of a program's own: the owner as UTF-8 bytes.</summary>
+    private sealed class TenantCodec : KindSerializer<Tenant>
+    {
+        public override void Serialize(Tenant value, System.Buffers.IBufferWriter<byte> destination) =>
+            System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, value.Owner, destination);
+
+        public override Tenant Deserialize(ReadOnlySpan<byte> source) =>
+            new() { Metadata = null!, Owner = System.Text.Encoding.UTF8.GetString(source) };
+    }
+
+    [Test]
     public async Task The_container_registers_it_beside_the_store()
     {
         await using var provider = new ServiceCollection()
