@@ -116,6 +116,6 @@ internal static class Objects
     public static ClusterState.Model.IPAddress IPAddress(string ip = "10.96.0.10", string service = "web") => new()
     {
         Metadata = new() { Name = ip },
-        Spec = new() { ParentRef = new ParentReference { Group = "", Resource = "services", Namespace = "default", Name = service } },
+        Spec = new() { ParentRef = new ParentReference { Resource = "services", Namespace = "default", Name = service } },
     };
 }

@@ -35,7 +35,8 @@ public sealed record ServiceCIDR : ClusterObject
 /// <summary>The specification of a <see cref="ServiceCIDR"/> (Kubernetes' <c>ServiceCIDRSpec</c>).</summary>
 public sealed record ServiceCIDRSpec
 {
-    /// <summary>The ranges in canonical CIDR form: one or two, at most one per IP family.</summary>
+    /// <summary>The ranges in canonical CIDR form: one or two, at most one per IP family (Kubernetes' <c>cidrs</c>).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("cidrs")]
     public ValueArray<string> CIDRs { get; init; }
 }
 

@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ClusterState.Kinds;
+using ClusterState.Model;
+using ClusterState.Serialization;
+
+namespace ClusterState;
+
+/// <summary>
+/// Reads and writes the built-in kinds in Kubernetes' JSON, as <c>kubectl get -o json</c> shows them:
+/// <c>apiVersion</c> and <c>kind</c> first, camelCase names, enums as their names, <c>IntOrString</c> as a number or a
+/// string, times in RFC 3339, <c>metadata.uid</c> and <c>metadata.resourceVersion</c> as strings, and empty fields
+/// (null, empty strings and lists, false, 0) left out as Kubernetes' <c>omitempty</c> does. Trimming- and AOT-safe
+/// (source-generated).
+/// </summary>
+/// <remarks>
+/// Reading ignores fields the model does not carry (<c>status.hostIP</c>'s siblings a model leaves out,
+/// <c>metadata.managedFields</c>, …), as Kubernetes' API server does by default, so real manifests load; it refuses
+/// JSON that is not an object of a built-in kind, with a <see cref="JsonException"/> (or
+/// <see cref="UnknownKindException"/> for an unknown <c>apiVersion</c>/<c>kind</c>). The store's own counters
+/// (create revision and version) are not part of the JSON.
+/// </remarks>
+public static class KubernetesJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        TypeInfoResolver = KubernetesJsonContext.Default.WithAddedModifier(Shape),
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters =
+        {
+            new ObjectMetaJsonConverter(),
+            new IntOrStringJsonConverter(),
+            new KubernetesTimeJsonConverter(),
+            new SessionAffinityConfigJsonConverter(),
+            new ServiceStatusJsonConverter(),
+            new EndpointHintsJsonConverter(),
+        },
+    };
+
+    /// <summary>The object as Kubernetes' JSON.</summary>
+    /// <exception cref="UnknownKindException">The object is not of a built-in kind.</exception>
+    public static string Serialize(ClusterObject obj, bool indented = false)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        {
+            WriteTo(writer, obj);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the object as Kubernetes' JSON.</summary>
+    /// <exception cref="UnknownKindException">The object is not of a built-in kind.</exception>
+    public static void WriteTo(Utf8JsonWriter writer, ClusterObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(obj);
+        var kind = BuiltInKinds.ByType(obj.GetType())?.Kind ?? throw UnknownKindException.ForType(obj.GetType());
+
+        // The generated contract writes the fields; apiVersion and kind go first, as Kubernetes writes them.
+        var body = new ArrayBufferWriter<byte>(1024);
+        using (var inner = new Utf8JsonWriter(body))
+        {
+            JsonSerializer.Serialize(inner, obj, TypeInfo(obj.GetType(), Options));
+        }
+
+        using var document = JsonDocument.Parse(body.WrittenMemory);
+        writer.WriteStartObject();
+        writer.WriteString("apiVersion", kind.ApiVersion);
+        writer.WriteString("kind", kind.Name);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            property.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads one object of a built-in kind, chosen by its <c>apiVersion</c> and <c>kind</c>.</summary>
+    /// <exception cref="JsonException">The JSON is not an object, lacks <c>apiVersion</c> or <c>kind</c>, or does not fit the kind.</exception>
+    /// <exception cref="UnknownKindException">The <c>apiVersion</c> and <c>kind</c> name no built-in kind.</exception>
+    public static ClusterObject Deserialize(ReadOnlySpan<byte> utf8Json)
+    {
+        var descriptor = FindKind(utf8Json);
+        return (ClusterObject)(JsonSerializer.Deserialize(utf8Json, TypeInfo(descriptor.ClrType, Options))
+            ?? throw new JsonException("The JSON is null, not an object."));
+    }
+
+    /// <summary>Reads one object of a built-in kind from a string.</summary>
+    /// <exception cref="JsonException">The JSON is not an object of a built-in kind.</exception>
+    /// <exception cref="UnknownKindException">The <c>apiVersion</c> and <c>kind</c> name no built-in kind.</exception>
+    public static ClusterObject Deserialize(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Deserialize(System.Text.Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Reads one object that must be of kind <typeparamref name="T"/>.</summary>
+    /// <exception cref="JsonException">The JSON is another kind, or does not fit <typeparamref name="T"/>.</exception>
+    public static T Deserialize<T>(string json)
+        where T : ClusterObject => Deserialize(json) as T ?? throw new JsonException($"The JSON is not a {typeof(T).Name}.");
+
+    private static JsonTypeInfo TypeInfo(Type type, JsonSerializerOptions options) =>
+        options.TryGetTypeInfo(type, out var info) ? info : throw UnknownKindException.ForType(type);
+
+    private static KindDescriptor FindKind(ReadOnlySpan<byte> utf8Json)
+    {
+        string? apiVersion = null, kind = null;
+        var reader = new Utf8JsonReader(utf8Json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A Kubernetes object is a JSON object.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            if (name == "apiVersion" && reader.TokenType == JsonTokenType.String)
+            {
+                apiVersion = reader.GetString();
+            }
+            else if (name == "kind" && reader.TokenType == JsonTokenType.String)
+            {
+                kind = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (apiVersion is null || kind is null)
+        {
+            throw new JsonException("A Kubernetes object names its apiVersion and kind.");
+        }
+
+        foreach (var descriptor in KindRegistry.BuiltIn.All)
+        {
+            if (descriptor.Kind.Name == kind && descriptor.Kind.ApiVersion == apiVersion)
+            {
+                return descriptor;
+            }
+        }
+
+        throw new UnknownKindException(kind, $"{apiVersion} {kind} is not a kind this library reads as Kubernetes JSON.");
+    }
+
+    /// <summary>
+    /// Shapes the generated contracts into Kubernetes' JSON: computed properties left out, empty values omitted,
+    /// <c>metadata</c> first.
+    /// </summary>
+    private static void Shape(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        for (var i = typeInfo.Properties.Count - 1; i >= 0; i--)
+        {
+            var property = typeInfo.Properties[i];
+            if (property.Set is null && !property.IsRequired)
+            {
+                // Computed (IsHeadless, EffectivePolicyTypes, IsReady, …): not part of the object.
+                typeInfo.Properties.RemoveAt(i);
+                continue;
+            }
+
+            // A string the model never leaves null (a condition's reason and message) is written even when empty, as
+            // Kubernetes writes its fields without omitempty; an optional one is left out when empty.
+            property.ShouldSerialize = property.PropertyType == typeof(string) && !property.IsGetNullable
+                ? static (_, v) => v is not null
+                : OmitEmpty(property.PropertyType) ?? (static (_, v) => v is not null);
+            if (property.Name == "metadata")
+            {
+                property.Order = -1;
+            }
+        }
+
+    }
+
+    private static Func<object, object?, bool>? OmitEmpty(Type type)
+    {
+        if (type == typeof(string))
+        {
+            return static (_, v) => !string.IsNullOrEmpty((string?)v);
+        }
+
+        if (type == typeof(bool))
+        {
+            return static (_, v) => v is true;
+        }
+
+        if (type == typeof(int))
+        {
+            return static (_, v) => v is not 0;
+        }
+
+        if (type == typeof(long))
+        {
+            return static (_, v) => v is not 0L;
+        }
+
+        if (type == typeof(StringMap))
+        {
+            return static (_, v) => v is StringMap { IsEmpty: false };
+        }
+
+        if (type == typeof(IntOrString))
+        {
+            return static (_, v) => v is IntOrString { IsEmpty: false };
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueArray<>))
+        {
+            return static (_, v) => v is System.Collections.IEnumerable items && items.GetEnumerator().MoveNext();
+        }
+
+        return null;
+    }
+}
