@@ -218,6 +218,20 @@ public sealed class ClusterStore : IClusterStore
     /// <inheritdoc />
     public IReadOnlyList<ResourceKind> Kinds { get; }
 
+    /// <inheritdoc />
+    public ListResult<ClusterObject> List(ResourceKind kind, ListOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return ((IUntypedCollection)_collections[_options.Registry.IndexOf(kind)]).ListObjects(options);
+    }
+
+    /// <inheritdoc />
+    public ClusterObject? Get(ResourceKind kind, string @namespace, string name, long? revision = null)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return ((IUntypedCollection)_collections[_options.Registry.IndexOf(kind)]).GetObject(@namespace, name, revision);
+    }
+
     private ResourceCollection<T> Typed<T>()
         where T : ClusterObject => (ResourceCollection<T>)_collections[_options.Registry.IndexOf(typeof(T))];
 

@@ -37,6 +37,17 @@ public interface IClusterStore : IDisposable
     /// <summary>The kinds this store holds: the built-in kinds, then those registered in its options.</summary>
     IReadOnlyList<ResourceKind> Kinds { get; }
 
+    /// <summary>
+    /// The objects of <paramref name="kind"/>, as <see cref="IResourceCollection{T}.List"/> lists them, for code that
+    /// learns the kind at run time (a manifest, an API path).
+    /// </summary>
+    /// <exception cref="UnknownKindException">The kind is not one this store holds.</exception>
+    ListResult<ClusterObject> List(ResourceKind kind, ListOptions? options = null);
+
+    /// <summary>The object of <paramref name="kind"/> named <paramref name="name"/>, as <see cref="IResourceCollection{T}.Get"/> reads it.</summary>
+    /// <exception cref="UnknownKindException">The kind is not one this store holds.</exception>
+    ClusterObject? Get(ResourceKind kind, string @namespace, string name, long? revision = null);
+
     /// <summary>The collection of objects of <typeparamref name="T"/>, a built-in kind or one registered with the store.</summary>
     /// <exception cref="UnknownKindException"><typeparamref name="T"/> is not a kind this store holds.</exception>
     IResourceCollection<T> Collection<T>()

@@ -6,9 +6,17 @@ using ClusterState.Watch;
 namespace ClusterState;
 
 /// <summary>The typed view of one kind, over the store's shared state and commit path.</summary>
-internal sealed class ResourceCollection<T>(ClusterStore store, ResourceKind kind) : IResourceCollection<T>
+internal sealed class ResourceCollection<T>(ClusterStore store, ResourceKind kind) : IResourceCollection<T>, IUntypedCollection
     where T : ClusterObject
 {
+    public ListResult<ClusterObject> ListObjects(ListOptions? options)
+    {
+        var typed = List(options);
+        return new ListResult<ClusterObject>(typed.Items, typed.Revision, typed.Continue, typed.RemainingItemCount);
+    }
+
+    public ClusterObject? GetObject(string @namespace, string name, long? revision) => Get(@namespace, name, revision);
+
     private ResourceKind Kind { get; } = kind;
 
     /// <summary>The kind's table in the store: resolved once, so reads pay no lookup.</summary>

@@ -116,10 +116,23 @@ public sealed class HostileValueTests
 
             var type = property.PropertyType;
             var value = property.GetValue(node);
-            var nullable = Nullable.GetUnderlyingType(type) is not null || Nullability.Create(property).WriteState == NullabilityState.Nullable;
+            var nullable = Nullable.GetUnderlyingType(type) is not null || Nullability.Create(property).WriteState == NullabilityState.Nullable || CoalescesNull(node, property);
             var here = new List<Step>(path) { new(property, -1) };
             Visit(type, value, nullable, here, found);
         }
+    }
+
+    /// <summary>True when the model reads a null given to the property as its empty default (Spec, Status, …): no hostile value.</summary>
+    private static bool CoalescesNull(object node, PropertyInfo property)
+    {
+        if (property.PropertyType.IsValueType || node.GetType().GetMethod("<Clone>$") is not { } clone)
+        {
+            return false;
+        }
+
+        var copy = clone.Invoke(node, null)!;
+        property.SetValue(copy, null);
+        return property.GetValue(copy) is not null;
     }
 
     private static void Visit(Type type, object? value, bool nullable, List<Step> here, List<(Step[], object?, string)> found)

@@ -14,7 +14,10 @@ public sealed record ClusterNetworkConfig : ClusterObject
     public override ResourceKind Kind => ResourceKind.ClusterNetworkConfig;
 
     /// <summary>The configuration.</summary>
-    public ClusterNetworkSpec Spec { get; init; } = new();
+    public ClusterNetworkSpec Spec { get => _spec; init => _spec = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Spec"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly ClusterNetworkSpec _spec = new();
 
     internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
     {

@@ -62,7 +62,10 @@ public sealed record Endpoint
     public required ValueArray<string> Addresses { get; init; }
 
     /// <summary>The endpoint's conditions.</summary>
-    public EndpointConditions Conditions { get; init; } = new();
+    public EndpointConditions Conditions { get => _conditions; init => _conditions = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Conditions"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly EndpointConditions _conditions = new();
 
     /// <summary>The host name (a DNS-1123 label).</summary>
     public string? Hostname { get; init; }

@@ -13,10 +13,16 @@ public sealed record Namespace : ClusterObject
     public override ResourceKind Kind => ResourceKind.Namespace;
 
     /// <summary>The desired state: the finalizers that must run before the namespace is removed.</summary>
-    public NamespaceSpec Spec { get; init; } = new();
+    public NamespaceSpec Spec { get => _spec; init => _spec = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Spec"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly NamespaceSpec _spec = new();
 
     /// <summary>The observed state: the phase and conditions.</summary>
-    public NamespaceStatus Status { get; init; } = new();
+    public NamespaceStatus Status { get => _status; init => _status = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Status"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly NamespaceStatus _status = new();
 
     internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
     {

@@ -10,7 +10,10 @@ public sealed record IPAddress : ClusterObject
     public override ResourceKind Kind => ResourceKind.IPAddress;
 
     /// <summary>What the address is allocated to.</summary>
-    public IPAddressSpec Spec { get; init; } = new();
+    public IPAddressSpec Spec { get => _spec; init => _spec = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Spec"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly IPAddressSpec _spec = new();
 
     internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
     {

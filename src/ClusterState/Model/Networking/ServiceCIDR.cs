@@ -13,10 +13,16 @@ public sealed record ServiceCIDR : ClusterObject
     public override ResourceKind Kind => ResourceKind.ServiceCIDR;
 
     /// <summary>The ranges.</summary>
-    public ServiceCIDRSpec Spec { get; init; } = new();
+    public ServiceCIDRSpec Spec { get => _spec; init => _spec = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Spec"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly ServiceCIDRSpec _spec = new();
 
     /// <summary>The observed state: conditions such as <c>Ready</c>.</summary>
-    public ServiceCIDRStatus Status { get; init; } = new();
+    public ServiceCIDRStatus Status { get => _status; init => _status = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Status"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly ServiceCIDRStatus _status = new();
 
     internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
     {

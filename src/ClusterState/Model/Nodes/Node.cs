@@ -16,10 +16,16 @@ public sealed record Node : ClusterObject
     public override ResourceKind Kind => ResourceKind.Node;
 
     /// <summary>The desired state: pod CIDRs and schedulability.</summary>
-    public NodeSpec Spec { get; init; } = new();
+    public NodeSpec Spec { get => _spec; init => _spec = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Spec"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly NodeSpec _spec = new();
 
     /// <summary>The observed state: addresses and conditions.</summary>
-    public NodeStatus Status { get; init; } = new();
+    public NodeStatus Status { get => _status; init => _status = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Status"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly NodeStatus _status = new();
 
     /// <summary>The node's zone label; null when it has none.</summary>
     public string? Zone => Metadata.Labels.TryGetValue(ZoneLabel, out var zone) ? zone : null;

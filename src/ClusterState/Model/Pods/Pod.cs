@@ -11,10 +11,16 @@ public sealed record Pod : ClusterObject
     public override ResourceKind Kind => ResourceKind.Pod;
 
     /// <summary>The desired state.</summary>
-    public PodSpec Spec { get; init; } = new();
+    public PodSpec Spec { get => _spec; init => _spec = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Spec"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly PodSpec _spec = new();
 
     /// <summary>The observed state: phase, IPs and conditions.</summary>
-    public PodStatus Status { get; init; } = new();
+    public PodStatus Status { get => _status; init => _status = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Status"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly PodStatus _status = new();
 
     /// <summary>True when the pod reports the <c>Ready</c> condition as <c>True</c>.</summary>
     public bool IsReady

@@ -9,7 +9,10 @@ public sealed record NetworkPolicy : ClusterObject
     public override ResourceKind Kind => ResourceKind.NetworkPolicy;
 
     /// <summary>The desired policy.</summary>
-    public NetworkPolicySpec Spec { get; init; } = new();
+    public NetworkPolicySpec Spec { get => _spec; init => _spec = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Spec"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly NetworkPolicySpec _spec = new();
 
     internal override ClusterObject ShareUnchanged(ClusterObject previous, out bool specDiffers)
     {
@@ -28,7 +31,10 @@ public sealed record NetworkPolicy : ClusterObject
 public sealed record NetworkPolicySpec
 {
     /// <summary>The pods in the policy's namespace the policy applies to; empty selects all of them.</summary>
-    public LabelSelector PodSelector { get; init; } = LabelSelector.Everything;
+    public LabelSelector PodSelector { get => _podSelector; init => _podSelector = value ?? LabelSelector.Everything; }
+
+    /// <summary>Never null: a null (or a missing field) selects every pod, as an empty selector does.</summary>
+    private readonly LabelSelector _podSelector = LabelSelector.Everything;
 
     /// <summary>
     /// The directions the policy governs. When empty, Kubernetes reads it as Ingress, plus Egress when

@@ -12,10 +12,16 @@ public sealed record Service : ClusterObject
     public override ResourceKind Kind => ResourceKind.Service;
 
     /// <summary>The desired state.</summary>
-    public ServiceSpec Spec { get; init; } = new();
+    public ServiceSpec Spec { get => _spec; init => _spec = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Spec"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly ServiceSpec _spec = new();
 
     /// <summary>The observed state (load balancer ingress, conditions).</summary>
-    public ServiceStatus Status { get; init; } = new();
+    public ServiceStatus Status { get => _status; init => _status = value ?? new(); }
+
+    /// <summary>Never null: a null given to <see cref="Status"/> (or a field missing from JSON) reads as empty.</summary>
+    private readonly ServiceStatus _status = new();
 
     /// <summary>True when the Service has no cluster IP (<c>clusterIP: None</c>).</summary>
     public bool IsHeadless => string.Equals(Spec.ClusterIP, HeadlessClusterIP, StringComparison.Ordinal);
