@@ -104,7 +104,7 @@ internal sealed class RaftPeer : IDisposable
         var done = new TaskCompletionSource<TxnResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new Proposal(sequence, TxnRequestCodec.Encode(Id, sequence, request, _state.Kinds), request, done)))
         {
-            throw new StoreUnavailableException("The store has been disposed and takes no more writes.");
+            throw Stopped("takes no more writes");
         }
 
         // The loop fails writes that outlive their deadline (one sweep per tick, no timer per write).
@@ -121,7 +121,7 @@ internal sealed class RaftPeer : IDisposable
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new ReadRequest(context, done)))
         {
-            throw new StoreUnavailableException("The store has been disposed.");
+            throw Stopped("serves no more requests");
         }
 
         // The loop fails reads that outlive their deadline, as it does writes.
@@ -160,7 +160,7 @@ internal sealed class RaftPeer : IDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new MembershipRequest(change, done)))
         {
-            throw new StoreUnavailableException("The store has been disposed.");
+            throw Stopped("serves no more requests");
         }
 
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -176,7 +176,7 @@ internal sealed class RaftPeer : IDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new Compaction(sequence, TxnRequestCodec.EncodeCompaction(Id, sequence, revision), done)))
         {
-            throw new StoreUnavailableException("The store has been disposed.");
+            throw Stopped("serves no more requests");
         }
 
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -223,6 +223,7 @@ internal sealed class RaftPeer : IDisposable
         {
             // The loop owns the node and the state; without it the peer can do nothing more.
             failure = ex;
+            _failure = ex;
             _inputs.Writer.TryComplete(ex);
         }
         finally
@@ -231,6 +232,13 @@ internal sealed class RaftPeer : IDisposable
             FailPending(failure);
         }
     }
+
+    /// <summary>Why the loop stopped when it failed (an entry this peer cannot apply, such as a kind it was not given); null while it runs or after a disposal.</summary>
+    private volatile Exception? _failure;
+
+    private StoreUnavailableException Stopped(string what) => _failure is { } failure
+        ? new StoreUnavailableException($"The Raft peer stopped and {what}: {failure.Message}", failure)
+        : new StoreUnavailableException($"The store has been disposed and {what}.");
 
     /// <summary>Fails every write and read still waiting on the loop; called by the loop as it ends.</summary>
     private void FailPending(Exception? failure)

@@ -314,6 +314,62 @@ public sealed class UserKindTests
         }
     }
 
+    [Test]
+    public async Task A_raft_peer_not_given_the_kind_stops_and_says_why_while_the_others_go_on()
+    {
+        var network = new InMemoryRaftNetwork();
+        ulong[] voters = [1, 2, 3];
+        var peers = voters.Select(id =>
+        {
+            var options = new ClusterStoreOptions { Raft = new RaftOptions { NodeId = id, Voters = voters, Transport = network, TickInterval = TimeSpan.FromMilliseconds(20) } };
+            return new ClusterStore(id == 3 ? options : UserKinds.Register(options));
+        }).ToArray();
+        try
+        {
+            // Peer 3 must not lead (it could not even propose the kind): hand leadership on if it won the election.
+            var leader = await Leader(peers);
+            if (leader == peers[2])
+            {
+                Assert.That(await leader.TransferLeadershipAsync(1), Is.True);
+                leader = await Leader(peers);
+            }
+
+            await leader.Services.CreateAsync(Objects.Service());
+            await WaitFor(() => peers.All(p => p.Revision >= 1));
+            await leader.Collection<Gateway>().CreateAsync(Gateway.Create());
+            await leader.Services.CreateAsync(Objects.Service("after", clusterIP: "10.96.0.11"));
+
+            // It applies nothing past the entry it cannot read, stops, and says so to the next caller.
+            using (var cts = new CancellationTokenSource(TaskTimeouts.Long))
+            {
+                while (true)
+                {
+                    try
+                    {
+                        await peers[2].SyncAsync(cts.Token);
+                        await Task.Delay(10, cts.Token);
+                    }
+                    catch (StoreUnavailableException)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            Assert.That(peers[2].Revision, Is.EqualTo(1));
+            var error = Assert.ThrowsAsync<StoreUnavailableException>(async () => await peers[2].Services.CreateAsync(Objects.Service("third", clusterIP: "10.96.0.12")));
+            Assert.That(error!.Message, Does.Contain("Gateway.gateway.example.com"));
+            await WaitFor(() => peers.Where(p => p != peers[2]).All(p => p.Services.Get("default", "after") is not null && p.Collection<Gateway>().Get("default", "edge") is not null));
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                peer.Dispose();
+            }
+        }
+    }
+
     private static async Task<ClusterStore> Leader(ClusterStore[] peers)
     {
         ClusterStore? leader = null;
