@@ -11,7 +11,7 @@ namespace ClusterState.Model;
 /// <remarks>Build one with a collection expression (<c>Ports = [port1, port2]</c>) or <see cref="ValueArray.Create{T}(ReadOnlySpan{T})"/>.</remarks>
 [CollectionBuilder(typeof(ValueArray), nameof(ValueArray.Create))]
 [System.Text.Json.Serialization.JsonConverter(typeof(ValueArrayJsonConverterFactory))]
-public readonly struct ValueArray<T> : IReadOnlyList<T>, IEquatable<ValueArray<T>>
+public readonly struct ValueArray<T> : IReadOnlyList<T>, IEquatable<ValueArray<T>>, ICountedValue
 {
     /// <summary>The items; null stands for the empty list (the default value).</summary>
     private readonly T[]? _items;
@@ -141,4 +141,10 @@ public static class ValueArray
         ArgumentNullException.ThrowIfNull(items);
         return new ValueArray<T>([.. items]);
     }
+}
+
+/// <summary>A value that knows its count without being enumerated (for serializers that skip empty lists).</summary>
+internal interface ICountedValue
+{
+    int Count { get; }
 }

@@ -43,13 +43,22 @@ public static class KubernetesJson
     public static string Serialize(ClusterObject obj, bool indented = false)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        if (indented)
         {
-            WriteTo(writer, obj);
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            {
+                WriteTo(writer, obj);
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        // The generated contract writes the fields; apiVersion and kind go in front of them, as Kubernetes writes them.
+        var (kind, body) = Body(obj);
+        var head = $"{{\"apiVersion\":\"{kind.ApiVersion}\",\"kind\":\"{kind.Name}\"";
+        var rest = body.WrittenSpan[1..];
+        return rest.Length > 1 ? head + "," + System.Text.Encoding.UTF8.GetString(rest) : head + "}";
     }
 
     /// <summary>Writes the object as Kubernetes' JSON.</summary>
@@ -58,15 +67,7 @@ public static class KubernetesJson
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(obj);
-        var kind = BuiltInKinds.ByType(obj.GetType())?.Kind ?? throw UnknownKindException.ForType(obj.GetType());
-
-        // The generated contract writes the fields; apiVersion and kind go first, as Kubernetes writes them.
-        var body = new ArrayBufferWriter<byte>(1024);
-        using (var inner = new Utf8JsonWriter(body))
-        {
-            JsonSerializer.Serialize(inner, obj, TypeInfo(obj.GetType(), Options));
-        }
-
+        var (kind, body) = Body(obj);
         using var document = JsonDocument.Parse(body.WrittenMemory);
         writer.WriteStartObject();
         writer.WriteString("apiVersion", kind.ApiVersion);
@@ -77,6 +78,18 @@ public static class KubernetesJson
         }
 
         writer.WriteEndObject();
+    }
+
+    private static (ResourceKind Kind, ArrayBufferWriter<byte> Body) Body(ClusterObject obj)
+    {
+        var kind = BuiltInKinds.ByType(obj.GetType())?.Kind ?? throw UnknownKindException.ForType(obj.GetType());
+        var body = new ArrayBufferWriter<byte>(1024);
+        using (var inner = new Utf8JsonWriter(body))
+        {
+            JsonSerializer.Serialize(inner, obj, TypeInfo(obj.GetType(), Options));
+        }
+
+        return (kind, body);
     }
 
     /// <summary>Reads one object of a built-in kind, chosen by its <c>apiVersion</c> and <c>kind</c>.</summary>
@@ -130,6 +143,12 @@ public static class KubernetesJson
             else
             {
                 reader.Skip();
+            }
+
+            if (apiVersion is not null && kind is not null)
+            {
+                // Usually the first two fields: the rest of the object is read once, by the contract.
+                break;
             }
         }
 
@@ -217,7 +236,7 @@ public static class KubernetesJson
 
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueArray<>))
         {
-            return static (_, v) => v is System.Collections.IEnumerable items && items.GetEnumerator().MoveNext();
+            return static (_, v) => v is ICountedValue { Count: > 0 };
         }
 
         return null;

@@ -16,8 +16,15 @@ internal sealed class ObjectMetaJsonConverter : JsonConverter<ObjectMeta>
 
     public override ObjectMeta? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        string? name = null;
-        var meta = new ObjectMeta { Name = string.Empty };
+        // Fields gathered first, the record built once.
+        string? name = null, ns = null;
+        StringMap labels = default, annotations = default;
+        ValueArray<string> finalizers = default;
+        ValueArray<OwnerReference> owners = default;
+        var uid = Guid.Empty;
+        long resourceVersion = 0, generation = 0;
+        DateTimeOffset created = default;
+        DateTimeOffset? deleted = null;
         JsonObjects.ReadObject(ref reader, (ref Utf8JsonReader r, string field) =>
         {
             switch (field)
@@ -26,43 +33,56 @@ internal sealed class ObjectMetaJsonConverter : JsonConverter<ObjectMeta>
                     name = r.GetString();
                     break;
                 case "namespace":
-                    meta = meta with { Namespace = r.GetString() ?? string.Empty };
+                    ns = r.GetString();
                     break;
                 case "labels":
-                    meta = meta with { Labels = Maps.Read(ref r, typeof(StringMap), options) };
+                    labels = Maps.Read(ref r, typeof(StringMap), options);
                     break;
                 case "annotations":
-                    meta = meta with { Annotations = Maps.Read(ref r, typeof(StringMap), options) };
+                    annotations = Maps.Read(ref r, typeof(StringMap), options);
                     break;
                 case "finalizers":
-                    meta = meta with { Finalizers = JsonObjects.Read<ValueArray<string>>(ref r, options) };
+                    finalizers = JsonObjects.Read<ValueArray<string>>(ref r, options);
                     break;
                 case "ownerReferences":
-                    meta = meta with { OwnerReferences = JsonObjects.Read<ValueArray<OwnerReference>>(ref r, options) };
+                    owners = JsonObjects.Read<ValueArray<OwnerReference>>(ref r, options);
                     break;
                 case "uid":
-                    var uid = r.GetString();
-                    meta = meta with { Uid = string.IsNullOrEmpty(uid) ? Guid.Empty : Guid.TryParse(uid, out var parsed) ? parsed : throw new JsonException($"\"{uid}\" is not a uid.") };
+                    var text = r.GetString();
+                    uid = string.IsNullOrEmpty(text) ? Guid.Empty : Guid.TryParse(text, out var parsed) ? parsed : throw new JsonException($"\"{text}\" is not a uid.");
                     break;
                 case "resourceVersion":
                     var version = r.GetString();
-                    meta = meta with { ResourceVersion = string.IsNullOrEmpty(version) ? 0 : long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : throw new JsonException($"\"{version}\" is not a resourceVersion of this store.") };
+                    resourceVersion = string.IsNullOrEmpty(version) ? 0 : long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : throw new JsonException($"\"{version}\" is not a resourceVersion of this store.");
                     break;
                 case "generation":
-                    meta = meta with { Generation = r.GetInt64() };
+                    generation = r.GetInt64();
                     break;
                 case "creationTimestamp":
-                    meta = meta with { CreationTimestamp = r.TokenType == JsonTokenType.Null ? default : JsonObjects.Read<DateTimeOffset>(ref r, options) };
+                    created = r.TokenType == JsonTokenType.Null ? default : JsonObjects.Read<DateTimeOffset>(ref r, options);
                     break;
                 case "deletionTimestamp":
-                    meta = meta with { DeletionTimestamp = r.TokenType == JsonTokenType.Null ? null : JsonObjects.Read<DateTimeOffset>(ref r, options) };
+                    deleted = r.TokenType == JsonTokenType.Null ? null : JsonObjects.Read<DateTimeOffset>(ref r, options);
                     break;
                 default:
                     r.Skip();
                     break;
             }
         });
-        return meta with { Name = name ?? string.Empty };
+        return new ObjectMeta
+        {
+            Name = name ?? string.Empty,
+            Namespace = ns ?? string.Empty,
+            Labels = labels,
+            Annotations = annotations,
+            Finalizers = finalizers,
+            OwnerReferences = owners,
+            Uid = uid,
+            ResourceVersion = resourceVersion,
+            Generation = generation,
+            CreationTimestamp = created,
+            DeletionTimestamp = deleted,
+        };
     }
 
     public override void Write(Utf8JsonWriter writer, ObjectMeta value, JsonSerializerOptions options)

@@ -12,6 +12,9 @@ namespace ClusterState.Model;
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class ValueArrayJsonConverter<T> : JsonConverter<ValueArray<T>>
 {
+    /// <summary>The items' type information for the options last served (a factory makes one converter per options).</summary>
+    private ItemInfo? _item;
+
     /// <inheritdoc />
     public override bool HandleNull => true;
 
@@ -28,7 +31,7 @@ public sealed class ValueArrayJsonConverter<T> : JsonConverter<ValueArray<T>>
             throw new JsonException($"Expected an array for a list of {typeof(T).Name}.");
         }
 
-        var item = Item(options);
+        var item = Cached(options);
         var items = new List<T>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -42,7 +45,7 @@ public sealed class ValueArrayJsonConverter<T> : JsonConverter<ValueArray<T>>
     public override void Write(Utf8JsonWriter writer, ValueArray<T> value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var item = Item(options);
+        var item = Cached(options);
         writer.WriteStartArray();
         foreach (var element in value.AsSpan())
         {
@@ -52,6 +55,21 @@ public sealed class ValueArrayJsonConverter<T> : JsonConverter<ValueArray<T>>
         writer.WriteEndArray();
     }
 
+    private JsonTypeInfo<T> Cached(JsonSerializerOptions options)
+    {
+        // One reference, read and written whole: a converter shared by several options never mixes them up.
+        if (_item is { } cached && ReferenceEquals(cached.Options, options))
+        {
+            return cached.Info;
+        }
+
+        var info = Item(options);
+        _item = new ItemInfo(options, info);
+        return info;
+    }
+
     private static JsonTypeInfo<T> Item(JsonSerializerOptions options) =>
         options.GetTypeInfo(typeof(T)) as JsonTypeInfo<T> ?? throw new JsonException($"No type information for {typeof(T).Name}.");
+
+    private sealed record ItemInfo(JsonSerializerOptions Options, JsonTypeInfo<T> Info);
 }
