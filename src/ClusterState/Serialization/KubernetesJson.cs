@@ -38,6 +38,13 @@ public static class KubernetesJson
         },
     };
 
+    /// <summary>True when <paramref name="kind"/> is read and written by this class (the built-in kinds).</summary>
+    public static bool Supports(ResourceKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return BuiltInKinds.All.Any(d => d.Kind == kind);
+    }
+
     /// <summary>The object as Kubernetes' JSON.</summary>
     /// <exception cref="UnknownKindException">The object is not of a built-in kind.</exception>
     public static string Serialize(ClusterObject obj, bool indented = false)

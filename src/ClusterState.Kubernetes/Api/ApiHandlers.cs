@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClusterState.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ClusterState.Kubernetes.Api;
+
+/// <summary>The routes of the Kubernetes API over one store.</summary>
+internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions options)
+{
+    private const string JsonType = "application/json";
+
+    /// <summary>The built-in kinds the store holds, the only ones with Kubernetes JSON.</summary>
+    private readonly ResourceKind[] _kinds = [.. store.Kinds.Where(KubernetesJson.Supports)];
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/version", context => Json(context, 200, new JsonObject
+        {
+            ["major"] = "1",
+            ["minor"] = "33",
+            ["gitVersion"] = options.GitVersion,
+            ["platform"] = "clusterstate",
+        }));
+        app.MapGet("/api", context => Json(context, 200, new JsonObject
+        {
+            ["kind"] = "APIVersions",
+            ["versions"] = new JsonArray("v1"),
+            ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = context.Request.Host.Value }),
+        }));
+        app.MapGet("/apis", context => Json(context, 200, Groups()));
+        app.MapGet("/api/v1", context => Json(context, 200, Resources("v1")));
+        app.MapGet("/apis/{group}/{version}", context => Json(context, 200, Resources($"{Route(context, "group")}/{Route(context, "version")}")));
+
+        app.Map("/api/v1/namespaces/{ns}/{plural}/{name?}", context => Serve(context, "v1", Route(context, "ns"), Route(context, "plural"), Optional(context, "name")));
+        app.Map("/api/v1/{plural}/{name?}", context => Serve(context, "v1", null, Route(context, "plural"), Optional(context, "name")));
+        app.Map("/apis/{group}/{version}/namespaces/{ns}/{plural}/{name?}", context => Serve(context, $"{Route(context, "group")}/{Route(context, "version")}", Route(context, "ns"), Route(context, "plural"), Optional(context, "name")));
+        app.Map("/apis/{group}/{version}/{plural}/{name?}", context => Serve(context, $"{Route(context, "group")}/{Route(context, "version")}", null, Route(context, "plural"), Optional(context, "name")));
+    }
+
+    private static string Route(HttpContext context, string key) => (string)context.GetRouteValue(key)!;
+
+    private static string? Optional(HttpContext context, string key) => context.GetRouteValue(key) as string;
+
+    private JsonObject Groups()
+    {
+        var groups = new JsonArray();
+        foreach (var group in _kinds.Where(k => k.Group.Length > 0).GroupBy(k => k.Group))
+        {
+            var versions = new JsonArray();
+            foreach (var version in group.Select(k => k.Version).Distinct())
+            {
+                versions.Add(new JsonObject { ["groupVersion"] = $"{group.Key}/{version}", ["version"] = version });
+            }
+
+            groups.Add(new JsonObject { ["name"] = group.Key, ["versions"] = versions, ["preferredVersion"] = versions[0]!.DeepClone() });
+        }
+
+        return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
+    }
+
+    private JsonObject Resources(string groupVersion)
+    {
+        var resources = new JsonArray();
+        foreach (var kind in _kinds.Where(k => k.ApiVersion == groupVersion))
+        {
+            resources.Add(new JsonObject
+            {
+                ["name"] = kind.Plural,
+                ["singularName"] = kind.Name.ToLowerInvariant(),
+                ["namespaced"] = kind.IsNamespaced,
+                ["kind"] = kind.Name,
+                ["verbs"] = new JsonArray("create", "delete", "get", "list", "update", "watch"),
+            });
+        }
+
+        return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = resources };
+    }
+
+    private async Task Serve(HttpContext context, string groupVersion, string? ns, string plural, string? name)
+    {
+        var kind = _kinds.FirstOrDefault(k => k.ApiVersion == groupVersion && k.Plural == plural);
+        if (kind is null || (ns is not null && !kind.IsNamespaced))
+        {
+            await Status(context, 404, "NotFound", $"the server could not find the requested resource ({groupVersion} {plural})").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            switch (context.Request.Method)
+            {
+                case "GET" when name is null && IsWatch(context.Request):
+                    await Watch(context, kind, ns).ConfigureAwait(false);
+                    break;
+                case "GET" when name is null:
+                    await List(context, kind, ns).ConfigureAwait(false);
+                    break;
+                case "GET":
+                    var found = store.Get(kind, ns ?? string.Empty, name);
+                    await (found is null ? NotFound(context, kind, name) : Object(context, 200, found)).ConfigureAwait(false);
+                    break;
+                case "POST" when name is null:
+                    var created = await Body(context, kind, ns, null).ConfigureAwait(false);
+                    var result = await store.Transaction().Then(TxnOperation.Create(created)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
+                    await Object(context, 201, result.Results[0]!).ConfigureAwait(false);
+                    break;
+                case "PUT" when name is not null:
+                    var replacement = await Body(context, kind, ns, name).ConfigureAwait(false);
+                    var operation = replacement.Metadata.ResourceVersion > 0 ? TxnOperation.Update(replacement) : TxnOperation.UpdateUnconditionally(replacement);
+                    var updated = await store.Transaction().Then(operation).CommitAsync(context.RequestAborted).ConfigureAwait(false);
+                    await Object(context, 200, updated.Results[0]!).ConfigureAwait(false);
+                    break;
+                case "DELETE" when name is not null:
+                    var existing = store.Get(kind, ns ?? string.Empty, name);
+                    await store.Transaction().Then(TxnOperation.Delete(kind, ns ?? string.Empty, name)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
+                    await Object(context, 200, existing!).ConfigureAwait(false);
+                    break;
+                default:
+                    await Status(context, 405, "MethodNotAllowed", $"{context.Request.Method} is not supported on this path").ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (NotFoundException ex)
+        {
+            await NotFound(context, kind, ex.Name).ConfigureAwait(false);
+        }
+        catch (AlreadyExistsException ex)
+        {
+            await Status(context, 409, "AlreadyExists", $"{kind.Plural} \"{ex.Name}\" already exists", kind, ex.Name).ConfigureAwait(false);
+        }
+        catch (ConflictException ex)
+        {
+            await Status(context, 409, "Conflict", $"Operation cannot be fulfilled on {kind.Plural} \"{ex.Name}\": the object has been modified; please apply your changes to the latest version and try again", kind, ex.Name).ConfigureAwait(false);
+        }
+        catch (ValidationException ex)
+        {
+            await Status(context, 422, "Invalid", $"{kind.Name} \"{name}\" is invalid: {string.Join(", ", ex.Errors)}", kind, name, ex.Errors).ConfigureAwait(false);
+        }
+        catch (RevisionCompactedException ex)
+        {
+            await Status(context, 410, "Expired", $"too old resource version: {ex.RequestedRevision} ({ex.CompactedRevision})").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException or UnknownKindException)
+        {
+            await Status(context, 400, "BadRequest", ex.Message).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "1" or "true";
+
+    private async Task List(HttpContext context, ResourceKind kind, string? ns)
+    {
+        var query = context.Request.Query;
+        var listOptions = new ListOptions
+        {
+            Namespace = ns,
+            LabelSelector = query["labelSelector"] is { Count: > 0 } labels && labels.ToString().Length > 0 ? LabelSelector.Parse(labels.ToString()) : null,
+            FieldSelector = query["fieldSelector"] is { Count: > 0 } fields && fields.ToString().Length > 0 ? FieldSelector.Parse(fields.ToString()) : null,
+            Limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 ? limit : null,
+            Continue = query["continue"] is { Count: > 0 } token && token.ToString().Length > 0 ? token.ToString() : null,
+            Revision = long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) && rv > 0 && query["resourceVersionMatch"] == "Exact" ? rv : null,
+        };
+        var list = store.List(kind, listOptions);
+        var metadata = new JsonObject { ["resourceVersion"] = list.Revision.ToString(CultureInfo.InvariantCulture) };
+        if (list.Continue is { } next)
+        {
+            metadata["continue"] = next;
+        }
+
+        if (list.RemainingItemCount is { } remaining)
+        {
+            metadata["remainingItemCount"] = remaining;
+        }
+
+        var items = new JsonArray();
+        foreach (var item in list.Items)
+        {
+            items.Add(JsonNode.Parse(KubernetesJson.Serialize(item)));
+        }
+
+        await Json(context, 200, new JsonObject { ["kind"] = kind.Name + "List", ["apiVersion"] = kind.ApiVersion, ["metadata"] = metadata, ["items"] = items }).ConfigureAwait(false);
+    }
+
+    private async Task Watch(HttpContext context, ResourceKind kind, string? ns)
+    {
+        var query = context.Request.Query;
+        long? start = long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) && rv > 0 ? rv + 1 : null;
+        var watchOptions = new WatchOptions
+        {
+            Kinds = [kind],
+            Namespace = ns,
+            StartRevision = start,
+            LabelSelector = query["labelSelector"] is { Count: > 0 } labels && labels.ToString().Length > 0 ? LabelSelector.Parse(labels.ToString()) : null,
+            FieldSelector = query["fieldSelector"] is { Count: > 0 } fields && fields.ToString().Length > 0 ? FieldSelector.Parse(fields.ToString()) : null,
+        };
+        var events = store.WatchAsync(watchOptions, context.RequestAborted);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = JsonType;
+        await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await foreach (var e in events.ConfigureAwait(false))
+            {
+                if (e.Object is null)
+                {
+                    continue;
+                }
+
+                var type = e.Type switch
+                {
+                    WatchEventType.Added => "ADDED",
+                    WatchEventType.Modified => "MODIFIED",
+                    WatchEventType.Deleted => "DELETED",
+                    _ => "BOOKMARK",
+                };
+                var line = $"{{\"type\":\"{type}\",\"object\":{KubernetesJson.Serialize(e.Object)}}}\n";
+                await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away.
+        }
+        catch (RevisionCompactedException ex)
+        {
+            var status = StatusBody(410, "Expired", $"too old resource version: {ex.RequestedRevision} ({ex.CompactedRevision})", null, null, null);
+            await context.Response.WriteAsync($"{{\"type\":\"ERROR\",\"object\":{status.ToJsonString()}}}\n", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<ClusterObject> Body(HttpContext context, ResourceKind kind, string? ns, string? name)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+
+        // As the API server does, a body that leaves out apiVersion and kind is of the path's kind.
+        var node = JsonNode.Parse(buffer.ToArray()) as JsonObject ?? throw new JsonException("The body is not a JSON object.");
+        node["apiVersion"] ??= kind.ApiVersion;
+        node["kind"] ??= kind.Name;
+        var obj = KubernetesJson.Deserialize(node.ToJsonString());
+        if (obj.Kind != kind)
+        {
+            throw new ArgumentException($"the body is a {obj.Kind.Name}, not a {kind.Name}");
+        }
+
+        var meta = obj.Metadata;
+        if (ns is not null && meta.Namespace.Length > 0 && meta.Namespace != ns)
+        {
+            throw new ArgumentException($"the namespace of the provided object ({meta.Namespace}) does not match the namespace sent on the request ({ns})");
+        }
+
+        if (name is not null && meta.Name != name)
+        {
+            throw new ArgumentException($"the name of the object ({meta.Name}) does not match the name on the URL ({name})");
+        }
+
+        return ns is null ? obj : obj with { Metadata = meta with { Namespace = ns } };
+    }
+
+    private static Task Object(HttpContext context, int code, ClusterObject obj)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = JsonType;
+        return context.Response.WriteAsync(KubernetesJson.Serialize(obj), context.RequestAborted);
+    }
+
+    private static Task NotFound(HttpContext context, ResourceKind kind, string name) =>
+        Status(context, 404, "NotFound", $"{kind.Plural} \"{name}\" not found", kind, name);
+
+    private static Task Status(HttpContext context, int code, string reason, string message, ResourceKind? kind = null, string? name = null, IReadOnlyList<ValidationError>? causes = null) =>
+        Json(context, code, StatusBody(code, reason, message, kind, name, causes));
+
+    private static JsonObject StatusBody(int code, string reason, string message, ResourceKind? kind, string? name, IReadOnlyList<ValidationError>? causes)
+    {
+        var details = new JsonObject();
+        if (name is not null)
+        {
+            details["name"] = name;
+        }
+
+        if (kind is not null)
+        {
+            details["group"] = kind.Group;
+            details["kind"] = kind.Plural;
+        }
+
+        if (causes is not null)
+        {
+            details["causes"] = new JsonArray([.. causes.Select(c => (JsonNode)new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = c.Message, ["field"] = c.Field })]);
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["details"] = details,
+            ["code"] = code,
+        };
+    }
+
+    private static Task Json(HttpContext context, int code, JsonNode body)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = JsonType;
+        return context.Response.WriteAsync(body.ToJsonString(), Encoding.UTF8, context.RequestAborted);
+    }
+}

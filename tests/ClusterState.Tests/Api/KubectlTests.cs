@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ClusterState.Kubernetes.Api;
+using ClusterState.Model;
+using ClusterState.Tests.Persistence;
+
+namespace ClusterState.Tests.Api;
+
+/// <summary>A real kubectl against the Kubernetes API endpoint over an embedded store.</summary>
+public sealed class KubectlTests
+{
+    private TempDirectory _directory = null!;
+
+    [SetUp]
+    public void SetUp() => _directory = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _directory.Dispose();
+
+    [Test]
+    public async Task Kubectl_lists_kinds_creates_gets_lists_and_deletes()
+    {
+        using var store = new ClusterStore();
+        await using var api = await KubernetesApiServer.StartAsync(store);
+        var kubeconfig = _directory.Sub("kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, api.Kubeconfig());
+
+        var resources = await Kubectl(kubeconfig, "api-resources", "--no-headers");
+        Assert.That(resources, Does.Contain("services").And.Contain("endpointslices").And.Contain("networkpolicies").And.Contain("pods").And.Contain("ipaddresses"));
+
+        var manifest = _directory.Sub("web.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+              namespace: shop
+              labels: {app: web}
+            spec:
+              clusterIP: 10.96.0.10
+              selector: {app: web}
+              ports:
+              - name: http
+                port: 80
+                targetPort: http
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: web-1
+              namespace: shop
+              labels: {kubernetes.io/service-name: web}
+            addressType: IPv4
+            endpoints:
+            - addresses: [10.244.1.5]
+            ports:
+            - name: http
+              port: 8080
+            """);
+        var created = await Kubectl(kubeconfig, "create", "-f", manifest, "--validate=false");
+        Assert.That(created, Does.Contain("service/web created").And.Contain("endpointslice.discovery.k8s.io/web-1 created"));
+        Assert.That(store.Services.Get("shop", "web")!.Spec.Ports[0].TargetPort, Is.EqualTo(IntOrString.FromName("http")));
+
+        var got = JsonNode.Parse(await Kubectl(kubeconfig, "get", "service", "web", "-n", "shop", "-o", "json"))!;
+        Assert.That(got["spec"]!["clusterIP"]!.GetValue<string>(), Is.EqualTo("10.96.0.10"));
+        Assert.That(got["metadata"]!["resourceVersion"]!.GetValue<string>(), Is.EqualTo("1"));
+
+        var listed = JsonNode.Parse(await Kubectl(kubeconfig, "get", "endpointslices", "-A", "-l", "kubernetes.io/service-name=web", "-o", "json"))!;
+        Assert.That(listed["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()), Is.EqualTo(new[] { "web-1" }));
+
+        var missing = await Kubectl(kubeconfig, expectFailure: true, "get", "service", "nope", "-n", "shop");
+        Assert.That(missing, Does.Contain("NotFound").Or.Contain("not found"));
+
+        Assert.That(await Kubectl(kubeconfig, "delete", "service", "web", "-n", "shop"), Does.Contain("service \"web\" deleted"));
+        Assert.That(store.Services.Get("shop", "web"), Is.Null);
+    }
+
+    private static async Task<string> Kubectl(string kubeconfig, params string[] args) => await Kubectl(kubeconfig, false, args);
+
+    private static async Task<string> Kubectl(string kubeconfig, bool expectFailure, params string[] args)
+    {
+        var kubectl = FindKubectl();
+        if (kubectl is null)
+        {
+            Assert.Ignore("kubectl is not installed.");
+        }
+
+        var start = new ProcessStartInfo(kubectl!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--kubeconfig");
+        start.ArgumentList.Add(kubeconfig);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        var text = await output + await error;
+        Assert.That(process.ExitCode == 0, Is.EqualTo(!expectFailure), $"kubectl {string.Join(' ', args)}: {text}");
+        return text;
+    }
+
+    private static string? FindKubectl() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, "kubectl")).FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using ClusterState.Kubernetes.Api;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace ClusterState.Tests.Api;
+
+/// <summary>KubernetesClient (the C# client .NET controllers use) against the endpoint over an embedded store.</summary>
+public sealed class KubernetesClientTests
+{
+    [Test]
+    public async Task Typed_create_list_replace_with_a_stale_version_and_delete_behave_as_on_an_api_server()
+    {
+        using var store = new ClusterStore();
+        await using var api = await KubernetesApiServer.StartAsync(store);
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = api.Url.ToString().TrimEnd('/') });
+
+        var created = await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "web", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+            Spec = new V1ServiceSpec { ClusterIP = "10.96.0.10", Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+        }, "shop");
+        Assert.That(created.Metadata.ResourceVersion, Is.EqualTo("1"));
+        Assert.That(created.Metadata.Uid, Is.Not.Empty);
+
+        var list = await client.CoreV1.ListNamespacedServiceAsync("shop", labelSelector: "app=web");
+        Assert.That(list.Items.Select(s => s.Metadata.Name), Is.EqualTo(new[] { "web" }));
+        Assert.That(list.Metadata.ResourceVersion, Is.EqualTo("1"));
+
+        created.Spec.Ports[0].Port = 81;
+        var replaced = await client.CoreV1.ReplaceNamespacedServiceAsync(created, "web", "shop");
+        Assert.That(replaced.Spec.Ports[0].Port, Is.EqualTo(81));
+        Assert.That(replaced.Metadata.ResourceVersion, Is.EqualTo("2"));
+
+        // The first version is stale now: the API answers 409 Conflict, as Kubernetes does.
+        var stale = Assert.ThrowsAsync<HttpOperationException>(async () => await client.CoreV1.ReplaceNamespacedServiceAsync(created, "web", "shop"));
+        Assert.That(stale!.Response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        var duplicate = Assert.ThrowsAsync<HttpOperationException>(async () => await client.CoreV1.CreateNamespacedServiceAsync(new V1Service { Metadata = new V1ObjectMeta { Name = "web" }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 80 }] } }, "shop"));
+        Assert.That(duplicate!.Response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        var invalid = Assert.ThrowsAsync<HttpOperationException>(async () => await client.CoreV1.CreateNamespacedServiceAsync(new V1Service { Metadata = new V1ObjectMeta { Name = "Bad_Name" }, Spec = new V1ServiceSpec() }, "shop"));
+        Assert.That((int)invalid!.Response.StatusCode, Is.EqualTo(422));
+        Assert.That(invalid.Response.Content, Does.Contain("\"field\":\"metadata.name\""));
+
+        await client.CoreV1.DeleteNamespacedServiceAsync("web", "shop");
+        Assert.That(store.Services.Get("shop", "web"), Is.Null);
+        var gone = Assert.ThrowsAsync<HttpOperationException>(async () => await client.CoreV1.ReadNamespacedServiceAsync("web", "shop"));
+        Assert.That(gone!.Response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task A_watch_from_a_resource_version_streams_every_change()
+    {
+        using var store = new ClusterStore();
+        await using var api = await KubernetesApiServer.StartAsync(store);
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = api.Url.ToString().TrimEnd('/') });
+        await store.Services.CreateAsync(Objects.Service("before", ns: "shop", clusterIP: "10.96.0.9"));
+        var start = await client.CoreV1.ListNamespacedServiceAsync("shop");
+        Assert.That(start.Metadata.ResourceVersion, Is.EqualTo("1"));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<(k8s.WatchEventType, string)>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var (type, item) in client.CoreV1.WatchListNamespacedServiceAsync("shop", resourceVersion: start.Metadata.ResourceVersion, cancellationToken: cts.Token))
+            {
+                seen.Add((type, item.Metadata.Name));
+                if (seen.Count == 3)
+                {
+                    break;
+                }
+            }
+        }, cts.Token);
+
+        await store.Services.CreateAsync(Objects.Service("a", ns: "shop", clusterIP: "10.96.0.1"));
+        await store.Services.CreateAsync(Objects.Service("b", ns: "shop", clusterIP: "10.96.0.2"));
+        await store.Services.DeleteAsync("shop", "a");
+        await watching;
+        Assert.That(seen, Is.EqualTo(new[] { (k8s.WatchEventType.Added, "a"), (k8s.WatchEventType.Added, "b"), (k8s.WatchEventType.Deleted, "a") }));
+    }
+}
