@@ -18,7 +18,7 @@ public sealed class KubectlTests
     public void TearDown() => _directory.Dispose();
 
     [Test]
-    public async Task Kubectl_lists_kinds_creates_gets_lists_and_deletes()
+    public async Task Kubectl_lists_kinds_creates_gets_lists_patches_and_deletes()
     {
         using var store = new ClusterStore();
         await using var api = await KubernetesApiServer.StartAsync(store);
@@ -67,6 +67,16 @@ public sealed class KubectlTests
 
         var listed = JsonNode.Parse(await Kubectl(kubeconfig, "get", "endpointslices", "-A", "-l", "kubernetes.io/service-name=web", "-o", "json"))!;
         Assert.That(listed["items"]!.AsArray().Select(i => i!["metadata"]!["name"]!.GetValue<string>()), Is.EqualTo(new[] { "web-1" }));
+
+        // Patches: a merge patch adds a label, a JSON patch replaces a port; both land as conditional updates.
+        Assert.That(await Kubectl(kubeconfig, "patch", "service", "web", "-n", "shop", "--type=merge", "-p", """{"metadata":{"labels":{"tier":"front"}}}"""), Does.Contain("service/web patched"));
+        Assert.That(await Kubectl(kubeconfig, "patch", "service", "web", "-n", "shop", "--type=json", "-p", """[{"op":"replace","path":"/spec/ports/0/port","value":8081}]"""), Does.Contain("service/web patched"));
+        var patched = store.Services.Get("shop", "web")!;
+        Assert.That(patched.Metadata.Labels["tier"], Is.EqualTo("front"));
+        Assert.That(patched.Spec.Ports[0].Port, Is.EqualTo(8081));
+        Assert.That(patched.Metadata.Version, Is.EqualTo(3));
+        var strategic = await Kubectl(kubeconfig, expectFailure: true, "patch", "service", "web", "-n", "shop", "-p", """{"spec":{"selector":{"app":"other"}}}""");
+        Assert.That(strategic, Does.Contain("not supported"));
 
         var missing = await Kubectl(kubeconfig, expectFailure: true, "get", "service", "nope", "-n", "shop");
         Assert.That(missing, Does.Contain("NotFound").Or.Contain("not found"));

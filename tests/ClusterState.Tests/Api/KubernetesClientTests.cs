@@ -42,6 +42,13 @@ public sealed class KubernetesClientTests
         Assert.That((int)invalid!.Response.StatusCode, Is.EqualTo(422));
         Assert.That(invalid.Response.Content, Does.Contain("\"field\":\"metadata.name\""));
 
+        var merged = await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"metadata":{"labels":{"tier":"front","app":null}}}""", V1Patch.PatchType.MergePatch), "web", "shop");
+        Assert.That(merged.Metadata.Labels, Is.EquivalentTo(new Dictionary<string, string> { ["tier"] = "front" }), "null removes a key");
+        var failedTest = Assert.ThrowsAsync<HttpOperationException>(async () => await client.CoreV1.PatchNamespacedServiceAsync(
+            new V1Patch("""[{"op":"test","path":"/spec/clusterIP","value":"10.96.9.9"},{"op":"replace","path":"/spec/clusterIP","value":"10.96.0.11"}]""", V1Patch.PatchType.JsonPatch), "web", "shop"));
+        Assert.That(failedTest!.Response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(store.Services.Get("shop", "web")!.Spec.ClusterIP, Is.EqualTo("10.96.0.10"), "a failed test changes nothing");
+
         await client.CoreV1.DeleteNamespacedServiceAsync("web", "shop");
         Assert.That(store.Services.Get("shop", "web"), Is.Null);
         var gone = Assert.ThrowsAsync<HttpOperationException>(async () => await client.CoreV1.ReadNamespacedServiceAsync("web", "shop"));
