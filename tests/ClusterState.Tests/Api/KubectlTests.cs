@@ -85,6 +85,54 @@ public sealed class KubectlTests
         Assert.That(store.Services.Get("shop", "web"), Is.Null);
     }
 
+    [Test]
+    public async Task Kubectl_get_watch_streams_changes()
+    {
+        var kubectl = FindKubectl();
+        if (kubectl is null)
+        {
+            Assert.Ignore("kubectl is not installed.");
+        }
+
+        using var store = new ClusterStore();
+        await store.Services.CreateAsync(Objects.Service("first", ns: "shop", clusterIP: "10.96.0.1"));
+        await using var api = await KubernetesApiServer.StartAsync(store);
+        var kubeconfig = _directory.Sub("kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, api.Kubeconfig());
+
+        var start = new ProcessStartInfo(kubectl!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "--kubeconfig", kubeconfig, "get", "services", "-n", "shop", "-w", "--output-watch-events", "-o", "jsonpath={.type} {.object.metadata.name}{\"\\n\"}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var lines = new List<string>();
+            async Task Expect(string line)
+            {
+                while (!lines.Contains(line))
+                {
+                    var next = await process.StandardOutput.ReadLineAsync(cts.Token) ?? throw new AssertionException($"kubectl ended: {await process.StandardError.ReadToEndAsync(cts.Token)}");
+                    lines.Add(next.Trim());
+                }
+            }
+
+            await Expect("ADDED first");
+            await store.Services.CreateAsync(Objects.Service("second", ns: "shop", clusterIP: "10.96.0.2"));
+            await Expect("ADDED second");
+            await store.Services.DeleteAsync("shop", "first");
+            await Expect("DELETED first");
+            Assert.That(lines, Is.EqualTo(new[] { "ADDED first", "ADDED second", "DELETED first" }));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
     private static async Task<string> Kubectl(string kubeconfig, params string[] args) => await Kubectl(kubeconfig, false, args);
 
     private static async Task<string> Kubectl(string kubeconfig, bool expectFailure, params string[] args)
