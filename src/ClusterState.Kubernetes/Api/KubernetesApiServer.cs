@@ -83,11 +83,11 @@ public sealed class KubernetesApiServer : IAsyncDisposable
 public sealed class KubernetesApiOptions
 {
     /// <summary>The address to listen on: loopback by default.</summary>
-    public System.Net.IPAddress Address { get; init; } = System.Net.IPAddress.Loopback;
+    public System.Net.IPAddress Address { get; set; } = System.Net.IPAddress.Loopback;
 
     /// <summary>The port; 0 (the default) picks a free one (see <see cref="KubernetesApiServer.Url"/>).</summary>
-    public int Port { get; init; }
+    public int Port { get; set; }
 
     /// <summary>The version <c>/version</c> reports (kubectl compares it with its own).</summary>
-    public string GitVersion { get; init; } = "v1.33.0-clusterstate";
+    public string GitVersion { get; set; } = "v1.33.0-clusterstate";
 }
