@@ -36,6 +36,10 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         app.MapGet("/api/v1", context => Json(context, 200, Resources("v1")));
         app.MapGet("/apis/{group}/{version}", context => Json(context, 200, Resources($"{Route(context, "group")}/{Route(context, "version")}")));
 
+        app.Map("/api/v1/namespaces/{ns}/{plural}/{name}/status", context => ServeStatus(context, "v1", Route(context, "ns"), Route(context, "plural"), Route(context, "name")));
+        app.Map("/api/v1/{plural}/{name}/status", context => ServeStatus(context, "v1", null, Route(context, "plural"), Route(context, "name")));
+        app.Map("/apis/{group}/{version}/namespaces/{ns}/{plural}/{name}/status", context => ServeStatus(context, $"{Route(context, "group")}/{Route(context, "version")}", Route(context, "ns"), Route(context, "plural"), Route(context, "name")));
+        app.Map("/apis/{group}/{version}/{plural}/{name}/status", context => ServeStatus(context, $"{Route(context, "group")}/{Route(context, "version")}", null, Route(context, "plural"), Route(context, "name")));
         app.Map("/api/v1/namespaces/{ns}/{plural}/{name?}", context => Serve(context, "v1", Route(context, "ns"), Route(context, "plural"), Optional(context, "name")));
         app.Map("/api/v1/{plural}/{name?}", context => Serve(context, "v1", null, Route(context, "plural"), Optional(context, "name")));
         app.Map("/apis/{group}/{version}/namespaces/{ns}/{plural}/{name?}", context => Serve(context, $"{Route(context, "group")}/{Route(context, "version")}", Route(context, "ns"), Route(context, "plural"), Optional(context, "name")));
@@ -205,6 +209,76 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         }
     }
 
+    /// <summary>
+    /// The <c>status</c> subresource: GET reads the object; PUT and PATCH change only its <c>status</c> (the stored
+    /// spec and metadata are kept, as the API server does), with the stored version as the precondition.
+    /// </summary>
+    private async Task ServeStatus(HttpContext context, string groupVersion, string? ns, string plural, string name)
+    {
+        var kind = _kinds.FirstOrDefault(k => k.ApiVersion == groupVersion && k.Plural == plural);
+        var current = kind is null ? null : store.Get(kind, ns ?? string.Empty, name);
+        if (kind is null || current is null)
+        {
+            await Status(context, 404, "NotFound", $"{plural} \"{name}\" not found").ConfigureAwait(false);
+            return;
+        }
+
+        var stored = JsonNode.Parse(KubernetesJson.Serialize(current))!.AsObject();
+        if (current.GetType().GetProperty("Status") is null)
+        {
+            await Status(context, 404, "NotFound", $"{plural} have no status subresource").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            JsonNode? status;
+            switch (context.Request.Method)
+            {
+                case "GET":
+                    await Object(context, 200, current).ConfigureAwait(false);
+                    return;
+                case "PUT":
+                    using (var buffer = new MemoryStream())
+                    {
+                        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+                        status = JsonNode.Parse(buffer.ToArray())?["status"]?.DeepClone();
+                    }
+
+                    break;
+                case "PATCH" when context.Request.ContentType?.StartsWith("application/merge-patch+json", StringComparison.Ordinal) == true:
+                    using (var buffer = new MemoryStream())
+                    {
+                        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+                        var patched = JsonPatches.Merge(stored.DeepClone(), JsonNode.Parse(buffer.ToArray()));
+                        status = patched?["status"]?.DeepClone();
+                    }
+
+                    break;
+                default:
+                    await Status(context, 415, "UnsupportedMediaType", "the status subresource takes PUT and merge PATCH").ConfigureAwait(false);
+                    return;
+            }
+
+            stored["status"] = status;
+            var obj = KubernetesJson.Deserialize(stored.ToJsonString());
+            var result = await store.Transaction().Then(TxnOperation.Update(obj)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
+            await Object(context, 200, result.Results[0]!).ConfigureAwait(false);
+        }
+        catch (ConflictException ex)
+        {
+            await Status(context, 409, "Conflict", $"Operation cannot be fulfilled on {kind.Plural} \"{ex.Name}\": the object has been modified; please apply your changes to the latest version and try again", kind, ex.Name).ConfigureAwait(false);
+        }
+        catch (ValidationException ex)
+        {
+            await Status(context, 422, "Invalid", $"{kind.Name} \"{name}\" is invalid: {string.Join(", ", ex.Errors)}", kind, name, ex.Errors).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            await Status(context, 400, "BadRequest", ex.Message).ConfigureAwait(false);
+        }
+    }
+
     private static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "1" or "true";
 
     private async Task List(HttpContext context, ResourceKind kind, string? ns)
@@ -251,6 +325,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             StartRevision = start,
             LabelSelector = query["labelSelector"] is { Count: > 0 } labels && labels.ToString().Length > 0 ? LabelSelector.Parse(labels.ToString()) : null,
             FieldSelector = query["fieldSelector"] is { Count: > 0 } fields && fields.ToString().Length > 0 ? FieldSelector.Parse(fields.ToString()) : null,
+            ProgressNotifications = query["allowWatchBookmarks"].ToString() is "true" or "1",
         };
         var events = store.WatchAsync(watchOptions, context.RequestAborted);
         context.Response.StatusCode = 200;
@@ -260,6 +335,15 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         {
             await foreach (var e in events.ConfigureAwait(false))
             {
+                if (e.Type == WatchEventType.Bookmark)
+                {
+                    // As Kubernetes sends it: the kind and the revision the watch has reached, nothing else.
+                    var bookmark = $"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{kind.Name}\",\"apiVersion\":\"{kind.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{e.Revision.ToString(CultureInfo.InvariantCulture)}\"}}}}}}\n";
+                    await context.Response.WriteAsync(bookmark, context.RequestAborted).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (e.Object is null)
                 {
                     continue;

@@ -85,4 +85,45 @@ public sealed class KubernetesClientTests
         await watching;
         Assert.That(seen, Is.EqualTo(new[] { (k8s.WatchEventType.Added, "a"), (k8s.WatchEventType.Added, "b"), (k8s.WatchEventType.Deleted, "a") }));
     }
+
+    [Test]
+    public async Task The_status_subresource_changes_only_the_status()
+    {
+        using var store = new ClusterStore();
+        await store.Services.CreateAsync(Objects.Service("web", ns: "shop", clusterIP: "10.96.0.10"));
+        await using var api = await KubernetesApiServer.StartAsync(store);
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = api.Url.ToString().TrimEnd('/') });
+
+        var read = await client.CoreV1.ReadNamespacedServiceStatusAsync("web", "shop");
+        read.Status.LoadBalancer.Ingress = [new V1LoadBalancerIngress { Ip = "192.0.2.10" }];
+        read.Spec.ClusterIP = "10.96.9.9";
+        var written = await client.CoreV1.ReplaceNamespacedServiceStatusAsync(read, "web", "shop");
+        Assert.That(written.Status.LoadBalancer.Ingress.Single().Ip, Is.EqualTo("192.0.2.10"));
+        Assert.That(written.Spec.ClusterIP, Is.EqualTo("10.96.0.10"), "the spec is not changed through status");
+        Assert.That(store.Services.Get("shop", "web")!.Metadata.Generation, Is.EqualTo(1), "a status change keeps the generation");
+
+        var patched = await client.CoreV1.PatchNamespacedServiceStatusAsync(new V1Patch("""{"status":{"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2026-12-01T00:00:00Z","reason":"Up","message":""}]}}""", V1Patch.PatchType.MergePatch), "web", "shop");
+        Assert.That(patched.Status.Conditions.Single().Reason, Is.EqualTo("Up"));
+        Assert.That(patched.Status.LoadBalancer.Ingress.Single().Ip, Is.EqualTo("192.0.2.10"));
+    }
+
+    [Test]
+    public async Task A_watch_that_allows_bookmarks_receives_them()
+    {
+        using var store = new ClusterStore(new ClusterStoreOptions { WatchProgressInterval = TimeSpan.FromMilliseconds(100) });
+        await store.Services.CreateAsync(Objects.Service("web", ns: "shop", clusterIP: "10.96.0.10"));
+        await using var api = await KubernetesApiServer.StartAsync(store);
+        using var http = new HttpClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await http.GetAsync(new Uri(api.Url, "api/v1/namespaces/shop/services?watch=1&resourceVersion=1&allowWatchBookmarks=true"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        string? line;
+        do
+        {
+            line = await reader.ReadLineAsync(cts.Token);
+        }
+        while (line is not null && !line.Contains("BOOKMARK", StringComparison.Ordinal));
+
+        Assert.That(line, Is.EqualTo("""{"type":"BOOKMARK","object":{"kind":"Service","apiVersion":"v1","metadata":{"resourceVersion":"1"}}}"""));
+    }
 }
