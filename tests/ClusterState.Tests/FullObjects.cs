@@ -5,7 +5,7 @@ namespace ClusterState.Tests;
 /// <summary>Valid objects of every kind with every optional part set, for tests that walk every field.</summary>
 internal static class FullObjects
 {
-    public static IReadOnlyList<ClusterObject> All() => [Service(), Endpoints(), Slice(), Policy(), Config()];
+    public static IReadOnlyList<ClusterObject> All() => [Service(), Endpoints(), Slice(), Policy(), Config(), Namespace(), Pod(), Node(), ServiceCidr(), Address()];
 
     private static ObjectMeta Meta(string name, string ns = "default") => new()
     {
@@ -119,5 +119,63 @@ internal static class FullObjects
             NetworkPlugin = "cilium",
             PluginSettings = StringMap.Of(("tunnel", "vxlan")),
         },
+    };
+
+    private static Namespace Namespace() => new()
+    {
+        Metadata = Meta("team-a", ns: string.Empty),
+        Spec = new() { Finalizers = ["kubernetes", "example.com/cleanup"] },
+        Status = new()
+        {
+            Phase = NamespacePhase.Active,
+            Conditions = [new NamespaceCondition { Type = "NamespaceDeletionContentFailure", Status = "False", LastTransitionTime = DateTimeOffset.UnixEpoch, Reason = "OK", Message = "fine" }],
+        },
+    };
+
+    private static Pod Pod() => new()
+    {
+        Metadata = Meta("web-0") with { DeletionTimestamp = DateTimeOffset.UnixEpoch },
+        Spec = new()
+        {
+            NodeName = "node-1",
+            HostNetwork = false,
+            Containers =
+            [
+                new Container { Name = "app", Image = "registry.example.com/web:1", Ports = [new ContainerPort { Name = "http", Port = 8080, Protocol = Protocol.TCP, HostPort = 80, HostIP = "192.0.2.10" }] },
+            ],
+        },
+        Status = new()
+        {
+            Phase = PodPhase.Running,
+            PodIP = "10.244.1.5",
+            PodIPs = [new PodIP { IP = "10.244.1.5" }],
+            HostIP = "192.0.2.10",
+            HostIPs = [new PodIP { IP = "192.0.2.10" }],
+            Conditions = [new PodCondition { Type = "Ready", Status = "True", LastProbeTime = DateTimeOffset.UnixEpoch, LastTransitionTime = DateTimeOffset.UnixEpoch, Reason = "Up", Message = "ready" }],
+        },
+    };
+
+    private static Node Node() => new()
+    {
+        Metadata = Meta("node-1", ns: string.Empty),
+        Spec = new() { PodCIDR = "10.244.1.0/24", PodCIDRs = ["10.244.1.0/24"], Unschedulable = true, ProviderID = "kind://node-1" },
+        Status = new()
+        {
+            Addresses = [new NodeAddress { Type = NodeAddressType.InternalIP, Address = "192.0.2.10" }],
+            Conditions = [new NodeCondition { Type = "Ready", Status = "True", LastHeartbeatTime = DateTimeOffset.UnixEpoch, LastTransitionTime = DateTimeOffset.UnixEpoch, Reason = "KubeletReady", Message = "ok" }],
+        },
+    };
+
+    private static ServiceCIDR ServiceCidr() => new()
+    {
+        Metadata = Meta("kubernetes", ns: string.Empty),
+        Spec = new() { CIDRs = ["10.96.0.0/12"] },
+        Status = new() { Conditions = [new Condition { Type = "Ready", Status = "True", LastTransitionTime = DateTimeOffset.UnixEpoch, Reason = "Ready", Message = "ok" }] },
+    };
+
+    private static ClusterState.Model.IPAddress Address() => new()
+    {
+        Metadata = Meta("10.96.0.10", ns: string.Empty),
+        Spec = new() { ParentRef = new ParentReference { Group = "example.com", Resource = "services", Namespace = "default", Name = "web" } },
     };
 }

@@ -298,8 +298,60 @@ internal static class CommonValidation
         }
     }
 
+    /// <summary>
+    /// Checks <c>metav1.Condition</c>s (a Service's or a ServiceCIDR's status): a qualified type, a status of
+    /// <c>True</c>, <c>False</c> or <c>Unknown</c>, and a reason and message that may be empty but not null.
+    /// </summary>
+    public static void Conditions(ValidationContext context, ValueArray<Condition> conditions)
+    {
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            using var conditionScope = context.Enter("conditions", i);
+            var condition = conditions[i];
+            if (condition is null)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            context.Measure("type", condition.Type);
+            context.Check("type", condition.Type is null ? "Required value" : Rules.QualifiedName(condition.Type));
+            context.Measure("status", condition.Status);
+            context.Check("status", condition.Status is "True" or "False" or "Unknown" ? null : "Unsupported value: supported values: \"True\", \"False\", \"Unknown\"");
+            context.Measure("reason", condition.Reason);
+            context.Check("reason", condition.Reason is null ? "Required value: may be empty, not null" : null);
+            context.Measure("message", condition.Message);
+            context.Check("message", condition.Message is null ? "Required value: may be empty, not null" : null);
+            context.MeasureScalar();
+            context.MeasureScalar();
+        }
+    }
+
+    /// <summary>
+    /// Checks the conditions of a Pod, Node or Namespace: each present, a type, a status of <c>True</c>,
+    /// <c>False</c> or <c>Unknown</c>; reason and message (optional) measured.
+    /// </summary>
+    public static void Conditions<T>(ValidationContext context, ValueArray<T> conditions, Func<T, (string? Type, string? Status, string? Reason, string? Message)> parts)
+        where T : class
+    {
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            using var item = context.Enter("conditions", i);
+            if (conditions[i] is not { } condition)
+            {
+                context.Error(string.Empty, "must not be null");
+                continue;
+            }
+
+            var (type, status, reason, message) = parts(condition);
+            ConditionTypeAndStatus(context, type, status);
+            context.Measure("reason", reason);
+            context.Measure("message", message);
+        }
+    }
+
     /// <summary>Checks a condition's type (required) and status (<c>True</c>, <c>False</c> or <c>Unknown</c>).</summary>
-    public static void ConditionTypeAndStatus(ValidationContext context, string? type, string? status)
+    private static void ConditionTypeAndStatus(ValidationContext context, string? type, string? status)
     {
         Required(context, "type", type);
         if (string.IsNullOrEmpty(status))

@@ -144,19 +144,7 @@ internal static class PodValidator
             context.Error("hostIPs[0].ip", $"Invalid value: \"{firstHost.IP}\": must match hostIP \"{hostIP}\"");
         }
 
-        for (var i = 0; i < status.Conditions.Count; i++)
-        {
-            using var item = context.Enter("conditions", i);
-            if (status.Conditions[i] is not { } condition)
-            {
-                context.Error(string.Empty, "must not be null");
-                continue;
-            }
-
-            CommonValidation.ConditionTypeAndStatus(context, condition.Type, condition.Status);
-            context.Measure("reason", condition.Reason);
-            context.Measure("message", condition.Message);
-        }
+        CommonValidation.Conditions(context, status.Conditions, static c => (c.Type, c.Status, c.Reason, c.Message));
     }
 
     private static void IPs(ValidationContext context, string field, ValueArray<PodIP> ips)

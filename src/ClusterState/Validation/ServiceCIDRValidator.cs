@@ -33,18 +33,6 @@ internal static class ServiceCIDRValidator
         }
 
         using var statusScope = context.Enter("status");
-        for (var i = 0; i < status.Conditions.Count; i++)
-        {
-            using var item = context.Enter("conditions", i);
-            if (status.Conditions[i] is not { } condition)
-            {
-                context.Error(string.Empty, "must not be null");
-                continue;
-            }
-
-            CommonValidation.ConditionTypeAndStatus(context, condition.Type, condition.Status);
-            context.Measure("reason", condition.Reason);
-            context.Measure("message", condition.Message);
-        }
+        CommonValidation.Conditions(context, status.Conditions);
     }
 }

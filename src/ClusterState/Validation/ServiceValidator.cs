@@ -370,27 +370,7 @@ internal static class ServiceValidator
             }
         }
 
-        for (var i = 0; i < status.Conditions.Count; i++)
-        {
-            using var conditionScope = context.Enter("conditions", i);
-            var condition = status.Conditions[i];
-            if (condition is null)
-            {
-                context.Error(string.Empty, "must not be null");
-                continue;
-            }
-
-            context.Measure("type", condition.Type);
-            context.Check("type", condition.Type is null ? "Required value" : Rules.QualifiedName(condition.Type));
-            context.Measure("status", condition.Status);
-            context.Check("status", condition.Status is "True" or "False" or "Unknown" ? null : "Unsupported value: supported values: \"True\", \"False\", \"Unknown\"");
-            context.Measure("reason", condition.Reason);
-            context.Check("reason", condition.Reason is null ? "Required value: may be empty, not null" : null);
-            context.Measure("message", condition.Message);
-            context.Check("message", condition.Message is null ? "Required value: may be empty, not null" : null);
-            context.MeasureScalar();
-            context.MeasureScalar();
-        }
+        CommonValidation.Conditions(context, status.Conditions);
     }
 
     private static AddressFamily ToFamily(IPFamily family) =>
