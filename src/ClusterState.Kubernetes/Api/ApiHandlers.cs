@@ -94,7 +94,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             return;
         }
 
-        try
+        await Guarded(context, kind, name, async () =>
         {
             switch (context.Request.Method)
             {
@@ -123,14 +123,23 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
                     await Patch(context, kind, ns ?? string.Empty, name).ConfigureAwait(false);
                     break;
                 case "DELETE" when name is not null:
-                    var existing = store.Get(kind, ns ?? string.Empty, name);
-                    await store.Transaction().Then(TxnOperation.Delete(kind, ns ?? string.Empty, name)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
-                    await Object(context, 200, existing!).ConfigureAwait(false);
+                    // The transaction gives the deleted object's last state, as the API server returns it.
+                    var deleted = await store.Transaction().Then(TxnOperation.Delete(kind, ns ?? string.Empty, name)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
+                    await Object(context, 200, deleted.Results[0]!).ConfigureAwait(false);
                     break;
                 default:
                     await Status(context, 405, "MethodNotAllowed", $"{context.Request.Method} is not supported on this path").ConfigureAwait(false);
                     break;
             }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a request, answering the store's errors as Kubernetes' <c>Status</c> with its reasons and codes.</summary>
+    private static async Task Guarded(HttpContext context, ResourceKind kind, string? name, Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
         }
         catch (NotFoundException ex)
         {
@@ -172,9 +181,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             return;
         }
 
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        var patch = JsonNode.Parse(buffer.ToArray());
+        var patch = JsonNode.Parse(await ReadBody(context).ConfigureAwait(false));
         for (var attempt = 0; ; attempt++)
         {
             var current = store.Get(kind, ns, name);
@@ -230,7 +237,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             return;
         }
 
-        try
+        await Guarded(context, kind, name, async () =>
         {
             JsonNode? status;
             switch (context.Request.Method)
@@ -239,21 +246,10 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
                     await Object(context, 200, current).ConfigureAwait(false);
                     return;
                 case "PUT":
-                    using (var buffer = new MemoryStream())
-                    {
-                        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-                        status = JsonNode.Parse(buffer.ToArray())?["status"]?.DeepClone();
-                    }
-
+                    status = JsonNode.Parse(await ReadBody(context).ConfigureAwait(false))?["status"]?.DeepClone();
                     break;
                 case "PATCH" when context.Request.ContentType?.StartsWith("application/merge-patch+json", StringComparison.Ordinal) == true:
-                    using (var buffer = new MemoryStream())
-                    {
-                        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-                        var patched = JsonPatches.Merge(stored.DeepClone(), JsonNode.Parse(buffer.ToArray()));
-                        status = patched?["status"]?.DeepClone();
-                    }
-
+                    status = JsonPatches.Merge(stored.DeepClone(), JsonNode.Parse(await ReadBody(context).ConfigureAwait(false)))?["status"]?.DeepClone();
                     break;
                 default:
                     await Status(context, 415, "UnsupportedMediaType", "the status subresource takes PUT and merge PATCH").ConfigureAwait(false);
@@ -264,19 +260,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             var obj = KubernetesJson.Deserialize(stored.ToJsonString());
             var result = await store.Transaction().Then(TxnOperation.Update(obj)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
             await Object(context, 200, result.Results[0]!).ConfigureAwait(false);
-        }
-        catch (ConflictException ex)
-        {
-            await Status(context, 409, "Conflict", $"Operation cannot be fulfilled on {kind.Plural} \"{ex.Name}\": the object has been modified; please apply your changes to the latest version and try again", kind, ex.Name).ConfigureAwait(false);
-        }
-        catch (ValidationException ex)
-        {
-            await Status(context, 422, "Invalid", $"{kind.Name} \"{name}\" is invalid: {string.Join(", ", ex.Errors)}", kind, name, ex.Errors).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            await Status(context, 400, "BadRequest", ex.Message).ConfigureAwait(false);
-        }
+        }).ConfigureAwait(false);
     }
 
     private static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "1" or "true";
@@ -284,11 +268,12 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
     private async Task List(HttpContext context, ResourceKind kind, string? ns)
     {
         var query = context.Request.Query;
+        var (labels, fields) = Selectors(query);
         var listOptions = new ListOptions
         {
             Namespace = ns,
-            LabelSelector = query["labelSelector"] is { Count: > 0 } labels && labels.ToString().Length > 0 ? LabelSelector.Parse(labels.ToString()) : null,
-            FieldSelector = query["fieldSelector"] is { Count: > 0 } fields && fields.ToString().Length > 0 ? FieldSelector.Parse(fields.ToString()) : null,
+            LabelSelector = labels,
+            FieldSelector = fields,
             Limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 ? limit : null,
             Continue = query["continue"] is { Count: > 0 } token && token.ToString().Length > 0 ? token.ToString() : null,
             Revision = long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) && rv > 0 && query["resourceVersionMatch"] == "Exact" ? rv : null,
@@ -305,26 +290,42 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             metadata["remainingItemCount"] = remaining;
         }
 
-        var items = new JsonArray();
-        foreach (var item in list.Items)
+        // Each item is written as the serializer gives it, not parsed again into a document.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            items.Add(JsonNode.Parse(KubernetesJson.Serialize(item)));
+            writer.WriteStartObject();
+            writer.WriteString("kind", kind.Name + "List");
+            writer.WriteString("apiVersion", kind.ApiVersion);
+            writer.WritePropertyName("metadata");
+            metadata.WriteTo(writer);
+            writer.WriteStartArray("items");
+            foreach (var item in list.Items)
+            {
+                writer.WriteRawValue(KubernetesJson.Serialize(item), skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
         }
 
-        await Json(context, 200, new JsonObject { ["kind"] = kind.Name + "List", ["apiVersion"] = kind.ApiVersion, ["metadata"] = metadata, ["items"] = items }).ConfigureAwait(false);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = JsonType;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task Watch(HttpContext context, ResourceKind kind, string? ns)
     {
         var query = context.Request.Query;
         long? start = long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) && rv > 0 ? rv + 1 : null;
+        var (labels, fields) = Selectors(query);
         var watchOptions = new WatchOptions
         {
             Kinds = [kind],
             Namespace = ns,
             StartRevision = start,
-            LabelSelector = query["labelSelector"] is { Count: > 0 } labels && labels.ToString().Length > 0 ? LabelSelector.Parse(labels.ToString()) : null,
-            FieldSelector = query["fieldSelector"] is { Count: > 0 } fields && fields.ToString().Length > 0 ? FieldSelector.Parse(fields.ToString()) : null,
+            LabelSelector = labels,
+            FieldSelector = fields,
             ProgressNotifications = query["allowWatchBookmarks"].ToString() is "true" or "1",
         };
         var events = store.WatchAsync(watchOptions, context.RequestAborted);
@@ -335,28 +336,18 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         {
             await foreach (var e in events.ConfigureAwait(false))
             {
-                if (e.Type == WatchEventType.Bookmark)
+                var line = e.Type switch
                 {
-                    // As Kubernetes sends it: the kind and the revision the watch has reached, nothing else.
-                    var bookmark = $"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{kind.Name}\",\"apiVersion\":\"{kind.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{e.Revision.ToString(CultureInfo.InvariantCulture)}\"}}}}}}\n";
-                    await context.Response.WriteAsync(bookmark, context.RequestAborted).ConfigureAwait(false);
-                    await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (e.Object is null)
-                {
-                    continue;
-                }
-
-                var type = e.Type switch
-                {
-                    WatchEventType.Added => "ADDED",
-                    WatchEventType.Modified => "MODIFIED",
-                    WatchEventType.Deleted => "DELETED",
-                    _ => "BOOKMARK",
+                    // As Kubernetes sends a bookmark: the kind and the revision the watch has reached, nothing else.
+                    WatchEventType.Bookmark => $"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{kind.Name}\",\"apiVersion\":\"{kind.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{e.Revision.ToString(CultureInfo.InvariantCulture)}\"}}}}}}\n",
+                    _ when e.Object is null => null,
+                    _ => $"{{\"type\":\"{Event(e.Type)}\",\"object\":{KubernetesJson.Serialize(e.Object)}}}\n",
                 };
-                var line = $"{{\"type\":\"{type}\",\"object\":{KubernetesJson.Serialize(e.Object)}}}\n";
+                if (line is null)
+                {
+                    continue;
+                }
+
                 await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
                 await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             }
@@ -374,11 +365,8 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
 
     private static async Task<ClusterObject> Body(HttpContext context, ResourceKind kind, string? ns, string? name)
     {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-
         // As the API server does, a body that leaves out apiVersion and kind is of the path's kind.
-        var node = JsonNode.Parse(buffer.ToArray()) as JsonObject ?? throw new JsonException("The body is not a JSON object.");
+        var node = JsonNode.Parse(await ReadBody(context).ConfigureAwait(false)) as JsonObject ?? throw new JsonException("The body is not a JSON object.");
         node["apiVersion"] ??= kind.ApiVersion;
         node["kind"] ??= kind.Name;
         var obj = KubernetesJson.Deserialize(node.ToJsonString());
@@ -399,6 +387,28 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         }
 
         return ns is null ? obj : obj with { Metadata = meta with { Namespace = ns } };
+    }
+
+    private static string Event(WatchEventType type) => type switch
+    {
+        WatchEventType.Added => "ADDED",
+        WatchEventType.Modified => "MODIFIED",
+        _ => "DELETED",
+    };
+
+    private static async Task<byte[]> ReadBody(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The <c>labelSelector</c> and <c>fieldSelector</c> of a list or watch request (absent or empty: none).</summary>
+    private static (LabelSelector? Labels, FieldSelector? Fields) Selectors(IQueryCollection query)
+    {
+        var labels = query["labelSelector"].ToString();
+        var fields = query["fieldSelector"].ToString();
+        return (labels.Length > 0 ? LabelSelector.Parse(labels) : null, fields.Length > 0 ? FieldSelector.Parse(fields) : null);
     }
 
     private static Task Object(HttpContext context, int code, ClusterObject obj)

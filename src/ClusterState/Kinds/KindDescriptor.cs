@@ -43,6 +43,10 @@ internal abstract class KindDescriptor(ResourceKind kind, Type clrType, IReadOnl
         _ => _fields.TryGetValue(field, out var read) ? read(obj) : null,
     };
 
+    /// <summary>True when <paramref name="obj"/>, of this kind, has the fields <paramref name="selector"/> asks for.</summary>
+    public bool Matches(FieldSelector selector, ClusterObject obj) =>
+        selector.Matches((Kind: this, Object: obj), static (s, field) => s.Kind.FieldValue(s.Object, field));
+
     /// <summary>Writes the object's fields (not its kind or metadata).</summary>
     public abstract void WriteBody(BinaryEncoder encoder, ClusterObject obj);
 

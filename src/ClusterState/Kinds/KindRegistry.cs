@@ -78,18 +78,4 @@ internal sealed class KindRegistry
 
         return null;
     }
-
-    /// <summary>The kind whose qualified name is <paramref name="name"/>, or null.</summary>
-    public KindDescriptor? Find(string name)
-    {
-        foreach (var descriptor in _descriptors)
-        {
-            if (string.Equals(name, descriptor.Kind.QualifiedName, StringComparison.Ordinal))
-            {
-                return descriptor;
-            }
-        }
-
-        return null;
-    }
 }

@@ -74,9 +74,15 @@ public sealed record FieldSelector
     public bool Matches(Func<string, string?> valueOf)
     {
         ArgumentNullException.ThrowIfNull(valueOf);
+        return Matches(valueOf, static (read, field) => read(field));
+    }
+
+    /// <summary>The same, reading values through <paramref name="valueOf"/> with a state (no closure per object).</summary>
+    internal bool Matches<TState>(TState state, Func<TState, string, string?> valueOf)
+    {
         foreach (var requirement in Requirements)
         {
-            var equal = string.Equals(valueOf(requirement.Field) ?? string.Empty, requirement.Value, StringComparison.Ordinal);
+            var equal = string.Equals(valueOf(state, requirement.Field) ?? string.Empty, requirement.Value, StringComparison.Ordinal);
             if (equal != (requirement.Operator == FieldSelectorOperator.Equal))
             {
                 return false;

@@ -88,7 +88,7 @@ internal sealed partial class MvccStore
 
             if (key.ReadAt(walk.Revision) is not T value
                 || (walk.Labels is not null && !walk.Labels.Matches(value.Metadata.Labels))
-                || (walk.Fields is not null && !Matches(walk.Fields, walk.Kind, value)))
+                || (walk.Fields is not null && !walk.Kind.Matches(walk.Fields, value)))
             {
                 return true;
             }
@@ -100,20 +100,6 @@ internal sealed partial class MvccStore
             }
 
             walk.Items.Add(value);
-            return true;
-        }
-
-        private static bool Matches(FieldSelector fields, Kinds.KindDescriptor kind, ClusterObject obj)
-        {
-            foreach (var requirement in fields.Requirements)
-            {
-                var equal = string.Equals(kind.FieldValue(obj, requirement.Field) ?? string.Empty, requirement.Value, StringComparison.Ordinal);
-                if (equal != (requirement.Operator == FieldSelectorOperator.Equal))
-                {
-                    return false;
-                }
-            }
-
             return true;
         }
     }

@@ -137,14 +137,10 @@ public sealed class ClusterStoreOptions
         ArgumentNullException.ThrowIfNull(serializer);
         var kind = ResourceKind.Of<T>();
         var registered = new List<KindDescriptor>(_kinds) { new RegisteredKind<T>(kind, serializer, validator) };
-        _ = new KindRegistry(registered);
+        _registry = new KindRegistry(registered);   // checks the kind does not clash before taking it
         _kinds = registered;
-        _registry = null;
         return this;
     }
-
-    /// <summary>The kinds registered with <see cref="AddKind{T}"/>, in order.</summary>
-    public IReadOnlyList<ResourceKind> RegisteredKinds => [.. _kinds.Select(k => k.Kind)];
 
     private List<KindDescriptor> _kinds = [];
 

@@ -107,22 +107,7 @@ internal sealed class WatchFilter(IReadOnlyList<ResourceKind>? kinds, WatchOptio
             return false;
         }
 
-        if (_fields is null)
-        {
-            return true;
-        }
-
-        var kind = registry.Get(obj.Kind);
-        foreach (var requirement in _fields.Requirements)
-        {
-            var equal = string.Equals(kind.FieldValue(obj, requirement.Field) ?? string.Empty, requirement.Value, StringComparison.Ordinal);
-            if (equal != (requirement.Operator == FieldSelectorOperator.Equal))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return _fields is null || registry.Get(obj.Kind).Matches(_fields, obj);
     }
 
     private static WatchEventType Map(ChangeType type) => type switch
