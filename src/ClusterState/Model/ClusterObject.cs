@@ -40,4 +40,10 @@ public abstract record ClusterObject
         specDiffers = previous.GetType() != GetType() || !Equals(this with { Metadata = previous.Metadata }, previous);
         return this;
     }
+
+    /// <summary>
+    /// This object with the parts many objects hold in equal copies (selectors, port lists) replaced by the
+    /// <paramref name="interner"/>'s shared instances; metadata is the caller's. Kinds without such parts return themselves.
+    /// </summary>
+    internal virtual ClusterObject InternParts(Interner interner) => this;
 }

@@ -17,13 +17,31 @@ public sealed record ObjectMeta
     public StringMap Labels { get; init; }
 
     /// <summary>Free-form annotations.</summary>
-    public StringMap Annotations { get; init; }
+    public StringMap Annotations
+    {
+        get => _extras?.Annotations ?? default;
+        init => _extras = ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { Annotations = value });
+    }
 
     /// <summary>Finalizer names (qualified names).</summary>
-    public ValueArray<string> Finalizers { get; init; }
+    public ValueArray<string> Finalizers
+    {
+        get => _extras?.Finalizers ?? default;
+        init => _extras = ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { Finalizers = value });
+    }
 
     /// <summary>The objects this object depends on.</summary>
-    public ValueArray<OwnerReference> OwnerReferences { get; init; }
+    public ValueArray<OwnerReference> OwnerReferences
+    {
+        get => _extras?.OwnerReferences ?? default;
+        init => _extras = ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { OwnerReferences = value });
+    }
+
+    /// <summary>The fields most objects leave empty, kept apart (null when all are empty) so that they cost nothing then.</summary>
+    private readonly ObjectMetaExtras? _extras;
+
+    /// <summary><see cref="CreationTimestamp"/> as UTC ticks (the instant is what counts, as in its equality).</summary>
+    private readonly long _creationTicks;
 
     /// <summary>Assigned by the store when the object is created; stays the same until it is deleted.</summary>
     public Guid Uid { get; init; }
@@ -44,14 +62,40 @@ public sealed record ObjectMeta
     public long Generation { get; init; }
 
     /// <summary>When the object was created, from the store's <see cref="TimeProvider"/>.</summary>
-    public DateTimeOffset CreationTimestamp { get; init; }
+    public DateTimeOffset CreationTimestamp
+    {
+        get => new(_creationTicks, TimeSpan.Zero);
+        init => _creationTicks = value.UtcTicks;
+    }
 
     /// <summary>
     /// When the object was asked to be deleted, as Kubernetes' <c>metadata.deletionTimestamp</c> (e.g. a terminating
     /// pod, which endpoint controllers stop routing to); null when it was not. A field like any other: the store
     /// deletes an object only when told to.
     /// </summary>
+    public DateTimeOffset? DeletionTimestamp
+    {
+        get => _extras?.DeletionTimestamp;
+        init => _extras = ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { DeletionTimestamp = value });
+    }
+}
+
+/// <summary>The parts of <see cref="ObjectMeta"/> that most objects leave empty.</summary>
+internal sealed record ObjectMetaExtras
+{
+    /// <summary>All empty: never stored (an <see cref="ObjectMeta"/> holds null instead).</summary>
+    public static readonly ObjectMetaExtras None = new();
+
+    public StringMap Annotations { get; init; }
+
+    public ValueArray<string> Finalizers { get; init; }
+
+    public ValueArray<OwnerReference> OwnerReferences { get; init; }
+
     public DateTimeOffset? DeletionTimestamp { get; init; }
+
+    /// <summary>Null when every part is empty, so that equal metadata holds equal extras.</summary>
+    public static ObjectMetaExtras? Normalize(ObjectMetaExtras extras) => extras.Equals(None) ? null : extras;
 }
 
 /// <summary>A reference to an object that owns this one (Kubernetes' <c>OwnerReference</c>).</summary>

@@ -91,6 +91,12 @@ public readonly struct StringMap : IReadOnlyDictionary<string, string>, IEquatab
         return new StringMap([.. unique]);
     }
 
+    /// <summary>The pairs array itself (null for the empty map), for sharing one instance between equal maps.</summary>
+    internal KeyValuePair<string, string>[]? SharedPairs => _pairs;
+
+    /// <summary>A map over <paramref name="sortedPairs"/>, which are in order with unique keys (another map's pairs).</summary>
+    internal static StringMap FromSorted(KeyValuePair<string, string>[] sortedPairs) => new(sortedPairs);
+
     /// <summary>Builds a map that takes ownership of <paramref name="pairs"/> when they are already in order (as decoded maps are).</summary>
     internal static StringMap FromOwned(KeyValuePair<string, string>[] pairs)
     {

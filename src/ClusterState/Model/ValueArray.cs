@@ -18,6 +18,9 @@ public readonly struct ValueArray<T> : IReadOnlyList<T>, IEquatable<ValueArray<T
 
     internal ValueArray(T[] items) => _items = items.Length == 0 ? null : items;
 
+    /// <summary>The items array itself (null for the empty list), for sharing one instance between equal lists.</summary>
+    internal T[]? SharedItems => _items;
+
     /// <summary>The empty list.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000", Justification = "Mirrors ImmutableArray<T>.Empty.")]
     public static ValueArray<T> Empty => default;

@@ -138,7 +138,8 @@ internal sealed partial class MvccStore
         var batch = new Change[changes.Count];
         for (var i = 0; i < changes.Count; i++)
         {
-            var (type, kind, name, obj) = changes[i];
+            var (type, kind, name, decoded) = changes[i];
+            var obj = decoded is null ? null : _interner.Object(decoded);
             var history = Table(kind).GetOrAddLocked(name);
             var previous = history.Head?.Value;
             var current = type == ChangeType.Deleted ? previous : obj;
@@ -168,8 +169,9 @@ internal sealed partial class MvccStore
             throw new InvalidOperationException("A snapshot loads into an empty store only.");
         }
 
-        foreach (var obj in image.Objects)
+        foreach (var decoded in image.Objects)
         {
+            var obj = _interner.Object(decoded);
             var history = Table(obj.Kind).GetOrAddLocked(new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name));
             if (history.Head is not null)
             {
@@ -217,7 +219,7 @@ internal sealed partial class MvccStore
                 throw new CorruptDataException("snapshot", 0, $"{obj.Kind} {name} is at resourceVersion {obj.Metadata.ResourceVersion}, older than the local version {head.ModRevision}");
             }
 
-            history.AppendLocked(new StoredVersion(obj.Metadata.ResourceVersion, obj));
+            history.AppendLocked(new StoredVersion(obj.Metadata.ResourceVersion, _interner.Object(obj)));
         }
 
         foreach (var descriptor in _kinds.All)
@@ -301,7 +303,7 @@ internal sealed partial class MvccStore
     }
 
     /// <summary>Checks one operation against the stored object and builds the change it makes at revision <paramref name="next"/>.</summary>
-    private static Change Stage(TxnRequest request, int index, TxnOperation operation, ClusterObject? stored, long next)
+    private Change Stage(TxnRequest request, int index, TxnOperation operation, ClusterObject? stored, long next)
     {
         switch (operation.Type)
         {
@@ -312,11 +314,21 @@ internal sealed partial class MvccStore
                     throw new AlreadyExistsException(operation.Kind, operation.Namespace, operation.Name);
                 }
 
-                var obj = operation.Object!;
+                // The name is shared before the parts, so that labels and selectors holding it share it too.
+                var given = operation.Object!.Metadata;
+                var ns = _interner.String(given.Namespace);
+                var name = _interner.String(given.Name);
+                var labels = _interner.Map(given.Labels);
+                var annotations = _interner.Map(given.Annotations);
+                var obj = operation.Object.InternParts(_interner);
                 var created = obj with
                 {
-                    Metadata = obj.Metadata with
+                    Metadata = given with
                     {
+                        Namespace = ns,
+                        Name = name,
+                        Labels = labels,
+                        Annotations = annotations,
                         Uid = request.UidFor(index),
                         ResourceVersion = next,
                         CreateRevision = next,
@@ -334,6 +346,11 @@ internal sealed partial class MvccStore
 
                 // What did not change is taken from the current version: the history then holds one copy of it.
                 var obj = operation.Object!.ShareUnchanged(current, out var specDiffers);
+                if (specDiffers)
+                {
+                    obj = obj.InternParts(_interner);
+                }
+
                 var meta = current.Metadata;
                 var given = obj.Metadata;
                 var updated = obj with
@@ -342,8 +359,8 @@ internal sealed partial class MvccStore
                     {
                         Namespace = meta.Namespace,
                         Name = meta.Name,
-                        Labels = Sharing.PickValue(given.Labels, meta.Labels, out _),
-                        Annotations = Sharing.PickValue(given.Annotations, meta.Annotations, out _),
+                        Labels = Sharing.PickValue(given.Labels, meta.Labels, out var labelsDiffer) is var labels && labelsDiffer ? _interner.Map(labels) : labels,
+                        Annotations = Sharing.PickValue(given.Annotations, meta.Annotations, out var annotationsDiffer) is var annotations && annotationsDiffer ? _interner.Map(annotations) : annotations,
                         Finalizers = Sharing.PickValue(given.Finalizers, meta.Finalizers, out _),
                         OwnerReferences = Sharing.PickValue(given.OwnerReferences, meta.OwnerReferences, out _),
                         Uid = meta.Uid,

@@ -30,6 +30,9 @@ internal sealed partial class MvccStore
     /// <summary>One table per kind, indexed as <see cref="_kinds"/>.</summary>
     private readonly ResourceTable[] _tables;
 
+    /// <summary>Shares equal parts between the objects the store keeps; used on the commit path only.</summary>
+    private readonly Interner _interner = new();
+
     /// <summary>The last committed revision; written only by the commit path, after the batch is in place.</summary>
     private long _revision;
 

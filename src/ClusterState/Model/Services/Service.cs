@@ -18,10 +18,10 @@ public sealed record Service : ClusterObject
     private readonly ServiceSpec _spec = new();
 
     /// <summary>The observed state (load balancer ingress, conditions).</summary>
-    public ServiceStatus Status { get => _status; init => _status = value ?? new(); }
+    public ServiceStatus Status { get => _status; init => _status = value ?? ServiceStatus.Empty; }
 
     /// <summary>Never null: a null given to <see cref="Status"/> (or a field missing from JSON) reads as empty.</summary>
-    private readonly ServiceStatus _status = new();
+    private readonly ServiceStatus _status = ServiceStatus.Empty;
 
     /// <summary>True when the Service has no cluster IP (<c>clusterIP: None</c>).</summary>
     public bool IsHeadless => string.Equals(Spec.ClusterIP, HeadlessClusterIP, StringComparison.Ordinal);
@@ -36,6 +36,20 @@ public sealed record Service : ClusterObject
 
         var spec = Sharing.Pick(Spec, p.Spec, out specDiffers);
         var status = Sharing.Pick(Status, p.Status, out _);
+        return ReferenceEquals(spec, Spec) && ReferenceEquals(status, Status) ? this : this with { Spec = spec, Status = status };
+    }
+
+    internal override ClusterObject InternParts(Interner interner)
+    {
+        var spec = Spec;
+        var selector = interner.Map(spec.Selector);
+        var ports = interner.List(spec.Ports);
+        var status = Status.Equals(ServiceStatus.Empty) ? ServiceStatus.Empty : Status;
+        if (!ReferenceEquals(selector.SharedPairs, spec.Selector.SharedPairs) || !ReferenceEquals(ports.SharedItems, spec.Ports.SharedItems))
+        {
+            spec = spec with { Selector = selector, Ports = ports };
+        }
+
         return ReferenceEquals(spec, Spec) && ReferenceEquals(status, Status) ? this : this with { Spec = spec, Status = status };
     }
 }
@@ -68,40 +82,119 @@ public sealed record ServiceSpec
     public SessionAffinity SessionAffinity { get; init; } = SessionAffinity.None;
 
     /// <summary>Settings of <see cref="SessionAffinity.ClientIP"/> affinity.</summary>
-    public SessionAffinityConfig? SessionAffinityConfig { get; init; }
+    public SessionAffinityConfig? SessionAffinityConfig
+    {
+        get => _extras?.SessionAffinityConfig;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { SessionAffinityConfig = value });
+    }
 
     /// <summary>The DNS name an <see cref="ServiceType.ExternalName"/> Service aliases.</summary>
-    public string? ExternalName { get; init; }
+    public string? ExternalName
+    {
+        get => _extras?.ExternalName;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalName = value });
+    }
 
     /// <summary>IPs outside the cluster on which nodes accept traffic for the Service.</summary>
-    public ValueArray<string> ExternalIPs { get; init; }
+    public ValueArray<string> ExternalIPs
+    {
+        get => _extras?.ExternalIPs ?? default;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalIPs = value });
+    }
 
     /// <summary>How traffic from outside the cluster is routed.</summary>
-    public TrafficPolicy? ExternalTrafficPolicy { get; init; }
+    public TrafficPolicy? ExternalTrafficPolicy
+    {
+        get => _extras?.ExternalTrafficPolicy;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalTrafficPolicy = value });
+    }
 
     /// <summary>How traffic from inside the cluster is routed.</summary>
     public TrafficPolicy? InternalTrafficPolicy { get; init; }
 
     /// <summary>The health check node port of a LoadBalancer Service with the Local external traffic policy.</summary>
-    public int? HealthCheckNodePort { get; init; }
+    public int? HealthCheckNodePort
+    {
+        get => _extras?.HealthCheckNodePort;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { HealthCheckNodePort = value });
+    }
 
     /// <summary>A requested load balancer IP (deprecated in Kubernetes, kept for parity).</summary>
-    public string? LoadBalancerIP { get; init; }
+    public string? LoadBalancerIP
+    {
+        get => _extras?.LoadBalancerIP;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerIP = value });
+    }
 
     /// <summary>Client CIDRs allowed through the load balancer.</summary>
-    public ValueArray<string> LoadBalancerSourceRanges { get; init; }
+    public ValueArray<string> LoadBalancerSourceRanges
+    {
+        get => _extras?.LoadBalancerSourceRanges ?? default;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerSourceRanges = value });
+    }
 
     /// <summary>The load balancer implementation class.</summary>
-    public string? LoadBalancerClass { get; init; }
+    public string? LoadBalancerClass
+    {
+        get => _extras?.LoadBalancerClass;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerClass = value });
+    }
 
     /// <summary>Whether node ports are allocated for a LoadBalancer Service.</summary>
-    public bool? AllocateLoadBalancerNodePorts { get; init; }
+    public bool? AllocateLoadBalancerNodePorts
+    {
+        get => _extras?.AllocateLoadBalancerNodePorts;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { AllocateLoadBalancerNodePorts = value });
+    }
 
     /// <summary>Publish addresses of pods that are not ready.</summary>
-    public bool PublishNotReadyAddresses { get; init; }
+    public bool PublishNotReadyAddresses
+    {
+        get => _extras?.PublishNotReadyAddresses ?? default;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { PublishNotReadyAddresses = value });
+    }
 
     /// <summary>A traffic distribution preference, e.g. <c>PreferClose</c>.</summary>
+    public string? TrafficDistribution
+    {
+        get => _extras?.TrafficDistribution;
+        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { TrafficDistribution = value });
+    }
+
+    /// <summary>The fields most Services leave unset, kept apart (null when all are unset) so that they cost nothing then.</summary>
+    private readonly ServiceSpecExtras? _extras;
+}
+
+/// <summary>The parts of <see cref="ServiceSpec"/> that most Services leave unset (external, load balancer and affinity settings).</summary>
+internal sealed record ServiceSpecExtras
+{
+    /// <summary>All unset: never stored (a <see cref="ServiceSpec"/> holds null instead).</summary>
+    public static readonly ServiceSpecExtras None = new();
+
+    public SessionAffinityConfig? SessionAffinityConfig { get; init; }
+
+    public string? ExternalName { get; init; }
+
+    public ValueArray<string> ExternalIPs { get; init; }
+
+    public TrafficPolicy? ExternalTrafficPolicy { get; init; }
+
+    public int? HealthCheckNodePort { get; init; }
+
+    public string? LoadBalancerIP { get; init; }
+
+    public ValueArray<string> LoadBalancerSourceRanges { get; init; }
+
+    public string? LoadBalancerClass { get; init; }
+
+    public bool? AllocateLoadBalancerNodePorts { get; init; }
+
+    public bool PublishNotReadyAddresses { get; init; }
+
     public string? TrafficDistribution { get; init; }
+
+    /// <summary>Null when every part is unset, so that equal specifications hold equal extras.</summary>
+    public static ServiceSpecExtras? Normalize(ServiceSpecExtras extras) => extras.Equals(None) ? null : extras;
 }
 
 /// <summary>How a <see cref="Service"/> is exposed.</summary>

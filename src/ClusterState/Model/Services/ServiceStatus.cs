@@ -3,6 +3,9 @@ namespace ClusterState.Model;
 /// <summary>The observed state of a <see cref="Service"/>.</summary>
 public sealed record ServiceStatus
 {
+    /// <summary>The empty status, shared by every Service that has none.</summary>
+    internal static readonly ServiceStatus Empty = new();
+
     /// <summary>Ingress points of the load balancer.</summary>
     public ValueArray<LoadBalancerIngress> LoadBalancerIngress { get; init; }
 
