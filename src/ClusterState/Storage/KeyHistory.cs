@@ -27,25 +27,48 @@ internal sealed class StoredVersion(long modRevision, ClusterObject? value)
 /// delete and re-create. A read at revision R takes the newest version with a mod revision of R or less.
 /// </summary>
 /// <remarks>
-/// Ownership: versions are appended and compacted only by the commit path, which holds the commit lock; readers
+/// <para>Ownership: versions are appended and compacted only by the commit path, which holds the commit lock; readers
 /// never lock. A reader first reads the published revision, and every version it can reach at or below that
-/// revision is immutable, so it never sees a half-applied batch.
+/// revision is immutable, so it never sees a half-applied batch.</para>
+/// <para>Memory: most keys hold one live version (every key at rest once compaction has passed it). Such a key holds
+/// the object itself, its mod revision being its resourceVersion, with no version node: a node is made only when a
+/// second version (or a tombstone) arrives, and compaction turns a chain back into the bare object.</para>
 /// </remarks>
-[DebuggerDisplay("{Name} head={_head?.ModRevision}")]
+[DebuggerDisplay("{Name} latest={LatestRevision}")]
 internal sealed class KeyHistory(ObjectName name)
 {
-    /// <summary>The newest version; published with a volatile write after it is fully built.</summary>
-    private volatile StoredVersion? _head;
+    /// <summary>
+    /// Null before the first version; the object itself when it is the only version and its mod revision is its
+    /// resourceVersion; else the newest <see cref="StoredVersion"/>. Published with a volatile write after it is fully built.
+    /// </summary>
+    private volatile object? _head;
 
     public ObjectName Name { get; } = name;
 
-    /// <summary>The newest version (which may be newer than the revision a reader is at).</summary>
-    public StoredVersion? Head => _head;
+    /// <summary>True when the key holds any version (a tombstone included).</summary>
+    public bool HasVersions => _head is not null;
+
+    /// <summary>The newest version's object (which may be newer than the revision a reader is at); null for a tombstone or no version.</summary>
+    public ClusterObject? Latest => _head is StoredVersion version ? version.Value : (ClusterObject?)_head;
+
+    /// <summary>The newest version's mod revision; 0 when there is none.</summary>
+    public long LatestRevision => _head switch
+    {
+        StoredVersion version => version.ModRevision,
+        ClusterObject only => only.Metadata.ResourceVersion,
+        _ => 0,
+    };
 
     /// <summary>The object at <paramref name="revision"/>, or null when the key did not exist then.</summary>
     public ClusterObject? ReadAt(long revision)
     {
-        for (var version = _head; version is not null; version = version.Previous)
+        var head = _head;
+        if (head is ClusterObject only)
+        {
+            return only.Metadata.ResourceVersion <= revision ? only : null;
+        }
+
+        for (var version = (StoredVersion?)head; version is not null; version = version.Previous)
         {
             if (version.ModRevision <= revision)
             {
@@ -56,11 +79,36 @@ internal sealed class KeyHistory(ObjectName name)
         return null;
     }
 
-    /// <summary>Appends a version; the caller holds the commit lock.</summary>
-    public void AppendLocked(StoredVersion version)
+    /// <summary>The mod revisions of the versions the key holds, newest first (for diagnostics and tests).</summary>
+    public List<long> Revisions()
     {
-        Debug.Assert(_head is null || _head.ModRevision < version.ModRevision, "revisions grow");
-        version.Previous = _head;
+        var revisions = new List<long>();
+        var head = _head;
+        if (head is ClusterObject only)
+        {
+            revisions.Add(only.Metadata.ResourceVersion);
+        }
+
+        for (var version = head as StoredVersion; version is not null; version = version.Previous)
+        {
+            revisions.Add(version.ModRevision);
+        }
+
+        return revisions;
+    }
+
+    /// <summary>Appends the version written at <paramref name="revision"/> (null: a tombstone); the caller holds the commit lock.</summary>
+    public void AppendLocked(long revision, ClusterObject? value)
+    {
+        var head = _head;
+        Debug.Assert(head is null || LatestRevision < revision, "revisions grow");
+        if (head is null && value is not null && value.Metadata.ResourceVersion == revision)
+        {
+            _head = value;
+            return;
+        }
+
+        var version = new StoredVersion(revision, value) { Previous = head is ClusterObject only ? new StoredVersion(only.Metadata.ResourceVersion, only) : (StoredVersion?)head };
         _head = version;
     }
 
@@ -70,9 +118,8 @@ internal sealed class KeyHistory(ObjectName name)
     /// </summary>
     public bool RemoveUnpublishedHeadLocked(long revision)
     {
-        var head = _head;
-        Debug.Assert(head is not null && head.ModRevision == revision, "the head is the unpublished version");
-        _head = head!.Previous;
+        Debug.Assert(_head is not null && LatestRevision == revision, "the head is the unpublished version");
+        _head = _head is StoredVersion version ? Collapse(version.Previous) : null;
         return _head is null;
     }
 
@@ -83,8 +130,13 @@ internal sealed class KeyHistory(ObjectName name)
     /// </summary>
     public bool CompactLocked(long revision)
     {
+        if (_head is not StoredVersion head)
+        {
+            return false;
+        }
+
         StoredVersion? newer = null;
-        var version = _head;
+        var version = head;
         while (version is not null && version.ModRevision > revision)
         {
             newer = version;
@@ -100,6 +152,12 @@ internal sealed class KeyHistory(ObjectName name)
         version.Previous = null;
         if (version.Value is not null)
         {
+            if (newer is null)
+            {
+                // The one version left: the key goes back to holding the bare object.
+                _head = Collapse(version);
+            }
+
             return false;
         }
 
@@ -110,6 +168,15 @@ internal sealed class KeyHistory(ObjectName name)
 
         // A tombstone with newer versions reads the same as a missing version: drop it too.
         newer.Previous = null;
+        if (ReferenceEquals(newer, head))
+        {
+            _head = Collapse(head);
+        }
+
         return false;
     }
+
+    /// <summary>The bare object when <paramref name="version"/> is a lone live version that reads the same without its node.</summary>
+    private static object? Collapse(StoredVersion? version) =>
+        version is { Previous: null, Value: { } value } && value.Metadata.ResourceVersion == version.ModRevision ? value : version;
 }

@@ -59,7 +59,7 @@ internal sealed partial class MvccStore
             var operation = operations[i];
             var name = new ObjectName(operation.Namespace, operation.Name);
             var history = Table(operation.Kind).Find(name);
-            var stored = history?.Head?.Value;
+            var stored = history?.Latest;
             histories[i] = history;
             changes[i] = Stage(request, i, operation, stored, next);
             results[i] = changes[i].Object;
@@ -71,7 +71,7 @@ internal sealed partial class MvccStore
             var operation = operations[i];
             var history = histories[i] ?? Table(operation.Kind).GetOrAddLocked(new ObjectName(operation.Namespace, operation.Name));
             var change = changes[i];
-            history.AppendLocked(new StoredVersion(next, change.Type == ChangeType.Deleted ? null : change.Object));
+            history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object);
         }
 
         batch = new CommittedBatch(next, changes);
@@ -141,14 +141,14 @@ internal sealed partial class MvccStore
             var (type, kind, name, decoded) = changes[i];
             var obj = decoded is null ? null : _interner.Object(decoded);
             var history = Table(kind).GetOrAddLocked(name);
-            var previous = history.Head?.Value;
+            var previous = history.Latest;
             var current = type == ChangeType.Deleted ? previous : obj;
             if (current is null)
             {
                 throw new InvalidOperationException($"Replay of revision {revision}: {kind} {name} is deleted but does not exist.");
             }
 
-            history.AppendLocked(new StoredVersion(revision, type == ChangeType.Deleted ? null : obj));
+            history.AppendLocked(revision, type == ChangeType.Deleted ? null : obj);
             batch[i] = new Change(type, current, previous);
         }
 
@@ -173,12 +173,12 @@ internal sealed partial class MvccStore
         {
             var obj = _interner.Object(decoded);
             var history = Table(obj.Kind).GetOrAddLocked(new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name));
-            if (history.Head is not null)
+            if (history.HasVersions)
             {
                 throw new CorruptDataException("snapshot", 0, $"{obj.Kind} {obj.Metadata.Namespace}/{obj.Metadata.Name} appears twice");
             }
 
-            history.AppendLocked(new StoredVersion(obj.Metadata.ResourceVersion, obj));
+            history.AppendLocked(obj.Metadata.ResourceVersion, obj);
         }
 
         _applied = image.Revision;
@@ -208,18 +208,17 @@ internal sealed partial class MvccStore
             var name = new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name);
             wanted.Add((obj.Kind, name));
             var history = Table(obj.Kind).GetOrAddLocked(name);
-            var head = history.Head;
-            if (head?.Value is { } current && current.Metadata.ResourceVersion == obj.Metadata.ResourceVersion)
+            if (history.Latest is { } current && current.Metadata.ResourceVersion == obj.Metadata.ResourceVersion)
             {
                 continue;
             }
 
-            if (head is not null && head.ModRevision >= obj.Metadata.ResourceVersion)
+            if (history.HasVersions && history.LatestRevision >= obj.Metadata.ResourceVersion)
             {
-                throw new CorruptDataException("snapshot", 0, $"{obj.Kind} {name} is at resourceVersion {obj.Metadata.ResourceVersion}, older than the local version {head.ModRevision}");
+                throw new CorruptDataException("snapshot", 0, $"{obj.Kind} {name} is at resourceVersion {obj.Metadata.ResourceVersion}, older than the local version {history.LatestRevision}");
             }
 
-            history.AppendLocked(new StoredVersion(obj.Metadata.ResourceVersion, _interner.Object(obj)));
+            history.AppendLocked(obj.Metadata.ResourceVersion, _interner.Object(obj));
         }
 
         foreach (var descriptor in _kinds.All)
@@ -227,9 +226,9 @@ internal sealed partial class MvccStore
             var kind = descriptor.Kind;
             foreach (var history in Table(kind).AllLocked())
             {
-                if (history.Head?.Value is not null && !wanted.Contains((kind, history.Name)))
+                if (history.Latest is not null && !wanted.Contains((kind, history.Name)))
                 {
-                    history.AppendLocked(new StoredVersion(revision, null));
+                    history.AppendLocked(revision, null);
                 }
             }
         }
@@ -402,7 +401,7 @@ internal sealed partial class MvccStore
 
     private long ReadTarget(Compare compare)
     {
-        var stored = Table(compare.Kind).Find(new ObjectName(compare.Namespace, compare.Name))?.Head?.Value;
+        var stored = Table(compare.Kind).Find(new ObjectName(compare.Namespace, compare.Name))?.Latest;
         if (stored is null)
         {
             return 0;

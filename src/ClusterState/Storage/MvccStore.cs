@@ -202,13 +202,7 @@ internal sealed partial class MvccStore
     /// <summary>The revisions of the versions a key still holds, newest first (for diagnostics and tests).</summary>
     public List<long> VersionRevisions(ResourceKind kind, ObjectName name)
     {
-        var revisions = new List<long>();
-        for (var version = Table(kind).Find(name)?.Head; version is not null; version = version.Previous)
-        {
-            revisions.Add(version.ModRevision);
-        }
-
-        return revisions;
+        return Table(kind).Find(name)?.Revisions() ?? [];
     }
 
     [Conditional("DEBUG")]
