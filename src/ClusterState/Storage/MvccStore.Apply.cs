@@ -68,9 +68,10 @@ internal sealed partial class MvccStore
         // Every check passed: nothing below can fail, so the batch lands whole.
         for (var i = 0; i < operations.Length; i++)
         {
-            var operation = operations[i];
-            var history = histories[i] ?? Table(operation.Kind).GetOrAddLocked(new ObjectName(operation.Namespace, operation.Name));
             var change = changes[i];
+
+            // A new key is named by the stored object, whose strings are the shared ones.
+            var history = histories[i] ?? Table(operations[i].Kind).GetOrAddLocked(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
             history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object);
         }
 
@@ -140,7 +141,7 @@ internal sealed partial class MvccStore
         {
             var (type, kind, name, decoded) = changes[i];
             var obj = decoded is null ? null : _interner.Object(decoded);
-            var history = Table(kind).GetOrAddLocked(name);
+            var history = Table(kind).GetOrAddLocked(obj is null ? name : new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name));
             var previous = history.Latest;
             var current = type == ChangeType.Deleted ? previous : obj;
             if (current is null)
@@ -203,8 +204,9 @@ internal sealed partial class MvccStore
         }
 
         var wanted = new HashSet<(ResourceKind, ObjectName)>();
-        foreach (var obj in image.Objects)
+        foreach (var given in image.Objects)
         {
+            var obj = _interner.Object(given);
             var name = new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name);
             wanted.Add((obj.Kind, name));
             var history = Table(obj.Kind).GetOrAddLocked(name);
@@ -218,7 +220,7 @@ internal sealed partial class MvccStore
                 throw new CorruptDataException("snapshot", 0, $"{obj.Kind} {name} is at resourceVersion {obj.Metadata.ResourceVersion}, older than the local version {history.LatestRevision}");
             }
 
-            history.AppendLocked(obj.Metadata.ResourceVersion, _interner.Object(obj));
+            history.AppendLocked(obj.Metadata.ResourceVersion, obj);
         }
 
         foreach (var descriptor in _kinds.All)

@@ -205,6 +205,9 @@ internal sealed partial class MvccStore
         return Table(kind).Find(name)?.Revisions() ?? [];
     }
 
+    /// <summary>A key's history, or null (for diagnostics and tests).</summary>
+    public KeyHistory? FindHistory(ResourceKind kind, ObjectName name) => Table(kind).Find(name);
+
     [Conditional("DEBUG")]
     private void AssertInvariants() => Debug.Assert(_compactedRevision <= _revision && _revision <= _applied, "compacted <= published <= applied");
 }

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
-
 namespace ClusterState.Storage;
 
 /// <summary>
-/// The keys of one kind: a concurrent map for point reads, and an ordered index (a copy-on-write B+tree) for lists
+/// The keys of one kind: a hash table for point reads, and an ordered index (a copy-on-write B+tree) for lists
 /// and ranges, changed in O(log n) when a key is added or removed by compaction, not on updates.
 /// </summary>
 /// <remarks>
@@ -11,7 +9,7 @@ namespace ClusterState.Storage;
 /// </remarks>
 internal sealed class ResourceTable
 {
-    private readonly ConcurrentDictionary<ObjectName, KeyHistory> _keys = new();
+    private readonly KeyTable _keys = new();
 
     /// <summary>The keys in order; changed before the revision that needs a new key is published.</summary>
     private readonly OrderedIndex _index = new();
@@ -37,18 +35,18 @@ internal sealed class ResourceTable
     /// <summary>How many keys the table holds (live or tombstoned but not yet compacted).</summary>
     public int KeyCount => _keys.Count;
 
-    public KeyHistory? Find(ObjectName name) => _keys.GetValueOrDefault(name);
+    public KeyHistory? Find(ObjectName name) => _keys.Find(name);
 
     /// <summary>The key's history, created if new; the caller holds the commit lock.</summary>
     public KeyHistory GetOrAddLocked(ObjectName name)
     {
-        if (_keys.TryGetValue(name, out var history))
+        if (_keys.Find(name) is { } history)
         {
             return history;
         }
 
         history = new KeyHistory(name);
-        _keys[name] = history;
+        _keys.AddLocked(history);
         _index.InsertLocked(history);
         return history;
     }
@@ -56,14 +54,14 @@ internal sealed class ResourceTable
     /// <summary>Removes a key whose history compaction emptied; the caller holds the commit lock.</summary>
     public void RemoveLocked(ObjectName name)
     {
-        if (_keys.TryRemove(name, out _))
+        if (_keys.RemoveLocked(name))
         {
             _index.RemoveLocked(name);
         }
     }
 
     /// <summary>Every key's history (for compaction); the caller holds the commit lock.</summary>
-    public IEnumerable<KeyHistory> AllLocked() => _keys.Values;
+    public IEnumerable<KeyHistory> AllLocked() => _keys.AllLocked();
 
     /// <summary>
     /// The keys in order, as one immutable tree. Take it after reading the published revision: every key created at

@@ -65,9 +65,31 @@ public sealed class SharedPartsTests
 
         using var reopened = new ClusterStore(options);
         var services = reopened.Services.List().Items;
+        Assert.That(services.All(s => KeyNamedByObject(reopened, s)), "keys replayed from the snapshot and the log hold the objects' strings");
         Assert.That(services, Has.Count.EqualTo(5));
         Assert.That(services.Select(s => s.Spec.Ports.SharedItems).Distinct(), Has.Exactly(1).Items, "from the snapshot and from the log replayed after it");
         Assert.That(services.All(s => ReferenceEquals(s.Metadata.Labels.SharedPairs, s.Spec.Selector.SharedPairs)));
+    }
+
+    [Test]
+    public async Task A_key_holds_the_strings_of_its_stored_object()
+    {
+        // Namespaces made fresh for every object, as a decoder makes them: the key shares the stored (shared) string.
+        using var store = new ClusterStore();
+        for (var i = 0; i < 20; i++)
+        {
+            var service = Objects.Service("s" + i, ns: string.Concat("n", "s", (i % 2).ToString(System.Globalization.CultureInfo.InvariantCulture)), clusterIP: $"10.96.0.{i + 1}");
+            var stored = await store.Services.CreateAsync(service);
+            Assert.That(KeyNamedByObject(store, stored));
+        }
+
+        Assert.That(store.Services.List(new ListOptions { Namespace = "ns1" }).Items.Select(s => s.Metadata.Namespace).Distinct(ReferenceEqualityComparer.Instance).Count(), Is.EqualTo(1));
+    }
+
+    private static bool KeyNamedByObject(ClusterStore store, Service service)
+    {
+        var history = store.State.FindHistory(service.Kind, new ClusterState.Storage.ObjectName(service.Metadata.Namespace, service.Metadata.Name));
+        return history is not null && ReferenceEquals(history.Name.Namespace, service.Metadata.Namespace) && ReferenceEquals(history.Name.Name, service.Metadata.Name);
     }
 
     [Test]
