@@ -191,9 +191,19 @@ internal ref struct BinaryDecoder
         where TEnum : struct, Enum
     {
         var raw = ReadInt32();
-        var value = System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>() == sizeof(int)
-            ? System.Runtime.CompilerServices.Unsafe.As<int, TEnum>(ref raw)
-            : (TEnum)Enum.ToObject(typeof(TEnum), raw);
+        var size = System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>();
+        if (size == sizeof(byte) && raw is < 0 or > byte.MaxValue)
+        {
+            throw Corrupt($"{raw} is not a {typeof(TEnum).Name}");
+        }
+
+        var small = (byte)raw;
+        var value = size switch
+        {
+            sizeof(int) => System.Runtime.CompilerServices.Unsafe.As<int, TEnum>(ref raw),
+            sizeof(byte) => System.Runtime.CompilerServices.Unsafe.As<byte, TEnum>(ref small),
+            _ => (TEnum)Enum.ToObject(typeof(TEnum), raw),
+        };
         return Enum.IsDefined(value) ? value : throw Corrupt($"{raw} is not a {typeof(TEnum).Name}");
     }
 

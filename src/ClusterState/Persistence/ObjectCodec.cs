@@ -287,9 +287,12 @@ internal static partial class ObjectCodec
 
     private static void WriteEnum<TEnum>(BinaryEncoder e, TEnum value)
         where TEnum : struct, Enum => e.WriteVarInt(
-            System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>() == sizeof(int)
-                ? System.Runtime.CompilerServices.Unsafe.As<TEnum, int>(ref value)
-                : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+            System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>() switch
+            {
+                sizeof(int) => System.Runtime.CompilerServices.Unsafe.As<TEnum, int>(ref value),
+                sizeof(byte) => System.Runtime.CompilerServices.Unsafe.As<TEnum, byte>(ref value),
+                _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+            });
 
     private static void WriteOptionalEnum<TEnum>(BinaryEncoder e, TEnum? value)
         where TEnum : struct, Enum

@@ -93,6 +93,32 @@ public sealed class SharedPartsTests
     }
 
     [Test]
+    public void Optional_enums_held_in_a_byte_read_back_as_set()
+    {
+        var unset = new ServiceSpec();
+        Assert.That(unset.IPFamilyPolicy, Is.Null);
+        Assert.That(unset.InternalTrafficPolicy, Is.Null);
+        foreach (var policy in Enum.GetValues<IPFamilyPolicy>())
+        {
+            var spec = unset with { IPFamilyPolicy = policy };
+            Assert.That(spec.IPFamilyPolicy, Is.EqualTo(policy));
+            Assert.That(spec, Is.Not.EqualTo(unset));
+            Assert.That(spec with { IPFamilyPolicy = null }, Is.EqualTo(unset));
+        }
+
+        foreach (var policy in Enum.GetValues<TrafficPolicy>())
+        {
+            Assert.That((unset with { InternalTrafficPolicy = policy }).InternalTrafficPolicy, Is.EqualTo(policy));
+        }
+
+        // An undefined value the byte can hold reaches validation, which names it; the one it cannot is refused at once.
+        var odd = unset with { InternalTrafficPolicy = (TrafficPolicy)7 };
+        Assert.That(odd.InternalTrafficPolicy, Is.EqualTo((TrafficPolicy)7));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => _ = unset with { IPFamilyPolicy = (IPFamilyPolicy)255 });
+        Assert.That(ex!.ParamName, Is.EqualTo("IPFamilyPolicy"));
+    }
+
+    [Test]
     public void Metadata_fields_kept_apart_read_back_and_compare_as_fields()
     {
         var plain = new ObjectMeta { Name = "a" };
