@@ -170,16 +170,37 @@ internal sealed partial class MvccStore
             throw new InvalidOperationException("A snapshot loads into an empty store only.");
         }
 
+        // Each kind's keys are built into its table at once (a snapshot lists them in order): no intermediate trees.
+        var byKind = new Dictionary<ResourceKind, List<KeyHistory>>();
         foreach (var decoded in image.Objects)
         {
             var obj = _interner.Object(decoded);
-            var history = Table(obj.Kind).GetOrAddLocked(new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name));
-            if (history.HasVersions)
+            var history = new KeyHistory(new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name));
+            history.AppendLocked(obj.Metadata.ResourceVersion, obj);
+            if (!byKind.TryGetValue(obj.Kind, out var histories))
             {
-                throw new CorruptDataException("snapshot", 0, $"{obj.Kind} {obj.Metadata.Namespace}/{obj.Metadata.Name} appears twice");
+                byKind[obj.Kind] = histories = [];
             }
 
-            history.AppendLocked(obj.Metadata.ResourceVersion, obj);
+            histories.Add(history);
+        }
+
+        // Every kind is checked before any is loaded: a damaged snapshot leaves the store empty.
+        var loads = new List<(ResourceTable Table, KeyHistory[] Histories)>();
+        foreach (var (kind, list) in byKind)
+        {
+            var histories = list.ToArray();
+            if (OrderedIndex.SortAndFindDuplicate(histories) is { } twice)
+            {
+                throw new CorruptDataException("snapshot", 0, $"{kind} {twice} appears twice");
+            }
+
+            loads.Add((Table(kind), histories));
+        }
+
+        foreach (var (table, histories) in loads)
+        {
+            table.LoadLocked(histories);
         }
 
         _applied = image.Revision;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ClusterState.Storage;
 
 /// <summary>
@@ -33,6 +35,81 @@ internal sealed class OrderedIndex
     {
         var root = _root.Insert(history, out var split);
         _root = split is null ? root : Branch.Of([root, split]);
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="histories"/> by key unless they are sorted already (checked in one pass) and returns the
+    /// first key that appears twice, or null.
+    /// </summary>
+    public static ObjectName? SortAndFindDuplicate(KeyHistory[] histories)
+    {
+        for (var i = 1; i < histories.Length; i++)
+        {
+            if (histories[i - 1].Name.CompareTo(histories[i].Name) >= 0)
+            {
+                Array.Sort(histories, static (a, b) => a.Name.CompareTo(b.Name));
+                break;
+            }
+        }
+
+        for (var i = 1; i < histories.Length; i++)
+        {
+            if (histories[i - 1].Name.CompareTo(histories[i].Name) == 0)
+            {
+                return histories[i].Name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Fills an empty index with <paramref name="histories"/>, sorted by <see cref="SortAndFindDuplicate"/> with no
+    /// duplicate (a snapshot loaded into an empty store): built bottom-up in O(n), with no intermediate trees. Leaves
+    /// and branches are left three-quarters full, so that the inserts that follow do not split every node. The caller
+    /// holds the commit lock.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The index is not empty.</exception>
+    public void BuildLocked(KeyHistory[] histories)
+    {
+        if (_root.Count != 0)
+        {
+            throw new InvalidOperationException("Only an empty index is built at once.");
+        }
+
+        Debug.Assert(histories.Zip(histories.Skip(1)).All(p => p.First.Name.CompareTo(p.Second.Name) < 0), "sorted, no duplicates");
+        if (histories.Length == 0)
+        {
+            return;
+        }
+
+        Node[] level = Chunk(histories, static items => new Leaf(items));
+        while (level.Length > 1)
+        {
+            level = Chunk(level, Branch.Of);
+        }
+
+        _root = level[0];
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="items"/> into nodes of about three quarters of <see cref="MaxEntries"/> each (none under
+    /// <see cref="MinEntries"/> unless it is the only one).
+    /// </summary>
+    private static Node[] Chunk<T>(T[] items, Func<T[], Node> make)
+    {
+        const int Fill = MaxEntries * 3 / 4;
+        var count = Math.Max(1, (items.Length + Fill - 1) / Fill);
+        var nodes = new Node[count];
+        for (var i = 0; i < count; i++)
+        {
+            // Spread the items evenly, so that the last node is not left nearly empty.
+            var start = (int)((long)items.Length * i / count);
+            var end = (int)((long)items.Length * (i + 1) / count);
+            nodes[i] = make(items[start..end]);
+        }
+
+        return nodes;
     }
 
     /// <summary>Removes the key <paramref name="name"/> if present; the caller holds the commit lock.</summary>

@@ -51,6 +51,26 @@ internal sealed class ResourceTable
         return history;
     }
 
+    /// <summary>
+    /// Adds the keys of <paramref name="histories"/> (sorted by <see cref="OrderedIndex.SortAndFindDuplicate"/>, with
+    /// no duplicate) to an empty table at once (a snapshot loaded into an empty store), the ordered index built in one
+    /// pass; the caller holds the commit lock.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The table is not empty.</exception>
+    public void LoadLocked(KeyHistory[] histories)
+    {
+        if (_keys.Count != 0)
+        {
+            throw new InvalidOperationException("Only an empty table is loaded at once.");
+        }
+
+        _index.BuildLocked(histories);
+        foreach (var history in histories)
+        {
+            _keys.AddLocked(history);
+        }
+    }
+
     /// <summary>Removes a key whose history compaction emptied; the caller holds the commit lock.</summary>
     public void RemoveLocked(ObjectName name)
     {

@@ -88,6 +88,65 @@ public sealed class OrderedIndexTests
         await writer;
     }
 
+    [Test]
+    public void A_tree_built_at_once_reads_and_changes_as_one_built_by_inserts([Values(0, 1, 47, 48, 49, 3_000, 40_000)] int size)
+    {
+        // Keys given out of order (as a snapshot of several namespaces may list them), then changed at random.
+        var random = new Random(size);
+        var names = Enumerable.Range(0, size).Select(i => new ObjectName("ns" + (i % 20), "k" + (i / 20))).ToArray();
+        var shuffled = names.OrderBy(_ => random.Next()).Select(n => new KeyHistory(n)).ToArray();
+        Assert.That(OrderedIndex.SortAndFindDuplicate(shuffled), Is.Null);
+
+        var index = new OrderedIndex();
+        index.BuildLocked(shuffled);
+        var model = new SortedSet<ObjectName>(names);
+        Check(index, model, random);
+        Assert.That(index.Root.Width, Is.LessThanOrEqualTo(Math.Max(1, size)));
+        if (size > 0)
+        {
+            Assert.Throws<InvalidOperationException>(() => index.BuildLocked([new KeyHistory(new ObjectName("x", "y"))]), "only an empty index");
+        }
+
+        for (var step = 0; step < 3_000; step++)
+        {
+            var name = new ObjectName("ns" + random.Next(20), "k" + random.Next(Math.Max(10, size / 10)));
+            if (model.Add(name))
+            {
+                index.InsertLocked(new KeyHistory(name));
+            }
+            else
+            {
+                index.RemoveLocked(name);
+                model.Remove(name);
+            }
+        }
+
+        Check(index, model, random);
+    }
+
+    [Test]
+    public void A_duplicate_key_is_found_before_building()
+    {
+        var histories = new[] { new KeyHistory(new ObjectName("b", "1")), new KeyHistory(new ObjectName("a", "1")), new KeyHistory(new ObjectName("b", "1")) };
+        Assert.That(OrderedIndex.SortAndFindDuplicate(histories), Is.EqualTo(new ObjectName("b", "1")));
+    }
+
+    [Test]
+    public void A_snapshot_listing_a_key_twice_is_refused_and_loads_nothing()
+    {
+        var service = Objects.Service("a") with { Metadata = Objects.Service("a").Metadata with { ResourceVersion = 3 } };
+        var other = Objects.Service("b") with { Metadata = Objects.Service("b").Metadata with { ResourceVersion = 4 } };
+        var state = new MvccStore(ClusterState.Kinds.KindRegistry.BuiltIn);
+        var ex = Assert.Throws<CorruptDataException>(() => state.LoadSnapshot(new StateImage(5, [service, other, service], null)));
+        Assert.That(ex!.Message, Does.Contain("default/a appears twice"));
+        Assert.That(state.KeyCount, Is.Zero);
+
+        // The same objects once each load, in any order.
+        state.LoadSnapshot(new StateImage(5, [other, service], null));
+        Assert.That(state.KeyCount, Is.EqualTo(2));
+        Assert.That(state.FindHistory(service.Kind, new ObjectName("default", "a"))?.Latest, Is.EqualTo(service));
+    }
+
     private static void Check(OrderedIndex index, SortedSet<ObjectName> model, Random random)
     {
         var root = index.Root;
