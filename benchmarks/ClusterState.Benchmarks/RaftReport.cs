@@ -74,17 +74,15 @@ internal static class RaftReport
     {
         const int writers = 256;
         var duration = TimeSpan.FromSeconds(3);
-        if (Environment.GetEnvironmentVariable("RAFT_THROUGHPUT_ONLY") != "1")
         using (var single = new ClusterStore())
         {
-            Console.WriteLine($"throughput, single in-memory store, {writers} writers: {await ThroughputAsync(single, writers, duration):N0} writes/s");
+            Console.WriteLine($"throughput, single in-memory store, {writers} writers: {await ThroughputAsync(single, writers, duration)}");
         }
 
         foreach (var count in Environment.GetEnvironmentVariable("RAFT_WRITERS")?.Split(',').Select(int.Parse) ?? [writers])
         {
             var (group, first) = await RaftGroup.StartAsync(3);
-            Console.WriteLine($"throughput, 3 in-process peers (in-memory log), {count} writers: {await ThroughputAsync(first, count, duration):N0} committed writes/s");
-            Console.WriteLine($"  gc so far: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen0/1/2), {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated");
+            Console.WriteLine($"throughput, 3 in-process peers (in-memory log), {count} writers: {await ThroughputAsync(first, count, duration)}");
             foreach (var peer in group)
             {
                 peer.Dispose();
@@ -102,7 +100,7 @@ internal static class RaftReport
         try
         {
             (peers, leader) = await RaftGroup.StartAsync(3, dataDirectory: root);
-            Console.WriteLine($"throughput, 3 in-process peers (durable log, fsync), {writers} writers: {await ThroughputAsync(leader, writers, duration):N0} committed writes/s");
+            Console.WriteLine($"throughput, 3 in-process peers (durable log, fsync), {writers} writers: {await ThroughputAsync(leader, writers, duration)}");
             foreach (var peer in peers)
             {
                 peer.Dispose();
@@ -114,7 +112,12 @@ internal static class RaftReport
         }
     }
 
-    private static async Task<double> ThroughputAsync(ClusterStore store, int writers, TimeSpan duration)
+    /// <summary>
+    /// Committed writes per second from <paramref name="writers"/> concurrent writers, with the bytes allocated per write
+    /// (by every thread of the process: all the peers of an in-process group) and the share of the measured time spent
+    /// in garbage-collection pauses.
+    /// </summary>
+    private static async Task<Throughput> ThroughputAsync(ClusterStore store, int writers, TimeSpan duration)
     {
         var objects = new Service[writers];
         for (var i = 0; i < writers; i++)
@@ -128,6 +131,8 @@ internal static class RaftReport
         var stopwatch = Stopwatch.StartNew();
         var warmup = TimeSpan.FromSeconds(1);
         var measuredFrom = TimeSpan.Zero;
+        var allocatedFrom = 0L;
+        var pausedFrom = TimeSpan.Zero;
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             while (stopwatch.Elapsed < warmup + duration)
@@ -139,10 +144,20 @@ internal static class RaftReport
                 }
                 else if (stopwatch.Elapsed >= warmup && !Interlocked.Exchange(ref measuring, true))
                 {
+                    allocatedFrom = GC.GetTotalAllocatedBytes();
+                    pausedFrom = GC.GetTotalPauseDuration();
                     measuredFrom = stopwatch.Elapsed;
                 }
             }
         })));
-        return done / (stopwatch.Elapsed - measuredFrom).TotalSeconds;
+        var elapsed = stopwatch.Elapsed - measuredFrom;
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedFrom;
+        var paused = GC.GetTotalPauseDuration() - pausedFrom;
+        return new Throughput(done / elapsed.TotalSeconds, allocated / (double)Math.Max(1, done), paused / elapsed);
+    }
+
+    private readonly record struct Throughput(double WritesPerSecond, double BytesPerWrite, double GcShare)
+    {
+        public override string ToString() => $"{WritesPerSecond:N0} committed writes/s, {BytesPerWrite:N0} bytes allocated per write, {GcShare:P0} of the time in GC pauses";
     }
 }

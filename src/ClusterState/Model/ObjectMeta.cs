@@ -20,21 +20,21 @@ public sealed record ObjectMeta
     public StringMap Annotations
     {
         get => _extras?.Annotations ?? default;
-        init => _extras = ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { Annotations = value });
+        init => _extras = _extras is null && value.Count == 0 ? null : ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { Annotations = value });
     }
 
     /// <summary>Finalizer names (qualified names).</summary>
     public ValueArray<string> Finalizers
     {
         get => _extras?.Finalizers ?? default;
-        init => _extras = ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { Finalizers = value });
+        init => _extras = _extras is null && value.Count == 0 ? null : ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { Finalizers = value });
     }
 
     /// <summary>The objects this object depends on.</summary>
     public ValueArray<OwnerReference> OwnerReferences
     {
         get => _extras?.OwnerReferences ?? default;
-        init => _extras = ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { OwnerReferences = value });
+        init => _extras = _extras is null && value.Count == 0 ? null : ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { OwnerReferences = value });
     }
 
     /// <summary>The fields most objects leave empty, kept apart (null when all are empty) so that they cost nothing then.</summary>
@@ -76,7 +76,7 @@ public sealed record ObjectMeta
     public DateTimeOffset? DeletionTimestamp
     {
         get => _extras?.DeletionTimestamp;
-        init => _extras = ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { DeletionTimestamp = value });
+        init => _extras = _extras is null && value is null ? null : ObjectMetaExtras.Normalize((_extras ?? ObjectMetaExtras.None) with { DeletionTimestamp = value });
     }
 }
 

@@ -111,17 +111,20 @@ internal static partial class ObjectCodec
         Message = d.ReadString(),
     };
 
-    private static ServiceStatus ReadServiceStatus(ref BinaryDecoder d) => new()
+    private static ServiceStatus ReadServiceStatus(ref BinaryDecoder d)
     {
-        LoadBalancerIngress = ReadList(ref d, static (ref BinaryDecoder d) => new LoadBalancerIngress
+        var ingress = ReadList(ref d, static (ref BinaryDecoder d) => new LoadBalancerIngress
         {
             IP = d.ReadOptionalString(),
             Hostname = d.ReadOptionalString(),
             IPMode = d.ReadOptionalString(),
             Ports = ReadList(ref d, static (ref BinaryDecoder d) => new PortStatus { Port = d.ReadInt32(), Protocol = d.ReadEnum<Protocol>(), Error = d.ReadOptionalString() }),
-        }),
-        Conditions = ReadList(ref d, ReadCondition),
-    };
+        });
+        var conditions = ReadList(ref d, ReadCondition);
+
+        // Most Services have no status: they share the one empty instance.
+        return ingress.Count == 0 && conditions.Count == 0 ? ServiceStatus.Empty : new() { LoadBalancerIngress = ingress, Conditions = conditions };
+    }
 
     private static void WriteSubset(BinaryEncoder e, EndpointSubset s)
     {

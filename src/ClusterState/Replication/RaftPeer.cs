@@ -98,17 +98,18 @@ internal sealed class RaftPeer : IDisposable
 
     public bool IsLeader => Leader == Id;
 
-    public async Task<TxnResult> ProposeAsync(TxnRequest request, CancellationToken cancellationToken)
+    public Task<TxnResult> ProposeAsync(TxnRequest request, CancellationToken cancellationToken)
     {
         var sequence = (ulong)Interlocked.Increment(ref _sequence);
         var done = new TaskCompletionSource<TxnResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new Proposal(sequence, TxnRequestCodec.Encode(Id, sequence, request, _state.Kinds), request, done)))
         {
-            throw Stopped("takes no more writes");
+            return Task.FromException<TxnResult>(Stopped("takes no more writes"));
         }
 
-        // The loop fails writes that outlive their deadline (one sweep per tick, no timer per write).
-        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The loop fails writes that outlive their deadline (one sweep per tick, no timer per write); a token that
+        // cannot cancel needs no wrapper around the loop's task.
+        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
     }
 
     /// <summary>
@@ -388,16 +389,10 @@ internal sealed class RaftPeer : IDisposable
             }
 
             _node.Advance(ready);
-            _readsApplying.RemoveAll(read =>
+            if (_readsApplying.Count > 0)
             {
-                if (read.Index > _node.Log.Applied)
-                {
-                    return false;
-                }
-
-                read.Done.TrySetResult(_state.Revision);
-                return true;
-            });
+                CompleteAppliedReads();
+            }
         }
 
         Volatile.Write(ref _leader, _node.Leader);
@@ -423,6 +418,18 @@ internal sealed class RaftPeer : IDisposable
 
         CompactLogIfDue();
     }
+
+    /// <summary>Answers the reads whose index this peer has now applied.</summary>
+    private void CompleteAppliedReads() => _readsApplying.RemoveAll(read =>
+    {
+        if (read.Index > _node.Log.Applied)
+        {
+            return false;
+        }
+
+        read.Done.TrySetResult(_state.Revision);
+        return true;
+    });
 
     private void Send(IReadOnlyList<RaftMessage> messages)
     {

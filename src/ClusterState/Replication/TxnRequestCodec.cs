@@ -99,7 +99,7 @@ internal static class TxnRequestCodec
 
         var prefix = d.ReadUInt64Fixed();
         var uidBase = d.ReadVarInt();
-        var compares = new Compare[d.ReadCount(minBytesPerItem: 6)];
+        var compares = d.ReadCount(minBytesPerItem: 6) is var compareCount and > 0 ? new Compare[compareCount] : [];
         for (var i = 0; i < compares.Length; i++)
         {
             compares[i] = new Compare(ObjectCodec.ReadKind(ref d, kinds, format).Kind, d.ReadString(), d.ReadString(), d.ReadEnum<CompareTarget>(), d.ReadEnum<CompareOperator>(), d.ReadVarInt());
@@ -130,7 +130,7 @@ internal static class TxnRequestCodec
 
     private static TxnOperation[] ReadOperations(ref BinaryDecoder d, KindRegistry kinds, byte format)
     {
-        var operations = new TxnOperation[d.ReadCount(minBytesPerItem: 3)];
+        var operations = d.ReadCount(minBytesPerItem: 3) is var count and > 0 ? new TxnOperation[count] : [];
         for (var i = 0; i < operations.Length; i++)
         {
             var type = d.ReadEnum<TxnOperationType>();

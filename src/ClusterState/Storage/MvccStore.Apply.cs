@@ -52,27 +52,39 @@ internal sealed partial class MvccStore
 
         var next = current + 1;
         var changes = new Change[operations.Length];
-        var histories = new KeyHistory?[operations.Length];
         var results = new ClusterObject?[operations.Length];
-        for (var i = 0; i < operations.Length; i++)
+        if (_staged.Length < operations.Length)
         {
-            var operation = operations[i];
-            var name = new ObjectName(operation.Namespace, operation.Name);
-            var history = Table(operation.Kind).Find(name);
-            var stored = history?.Latest;
-            histories[i] = history;
-            changes[i] = Stage(request, i, operation, stored, next);
-            results[i] = changes[i].Object;
+            _staged = new KeyHistory?[operations.Length];
         }
 
-        // Every check passed: nothing below can fail, so the batch lands whole.
-        for (var i = 0; i < operations.Length; i++)
+        var histories = _staged;
+        try
         {
-            var change = changes[i];
+            for (var i = 0; i < operations.Length; i++)
+            {
+                var operation = operations[i];
+                var name = new ObjectName(operation.Namespace, operation.Name);
+                var history = Table(operation.Kind).Find(name);
+                var stored = history?.Latest;
+                histories[i] = history;
+                changes[i] = Stage(request, i, operation, stored, next);
+                results[i] = changes[i].Object;
+            }
 
-            // A new key is named by the stored object, whose strings are the shared ones.
-            var history = histories[i] ?? Table(operations[i].Kind).GetOrAddLocked(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
-            history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object);
+            // Every check passed: nothing below can fail, so the batch lands whole.
+            for (var i = 0; i < operations.Length; i++)
+            {
+                var change = changes[i];
+
+                // A new key is named by the stored object, whose strings are the shared ones.
+                var history = histories[i] ?? Table(operations[i].Kind).GetOrAddLocked(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
+                history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object);
+            }
+        }
+        finally
+        {
+            Array.Clear(histories, 0, operations.Length);
         }
 
         batch = new CommittedBatch(next, changes);
@@ -497,7 +509,7 @@ internal sealed partial class MvccStore
     {
         // Each key once, however often it was written: compacting walks its versions from the newest. The batch at
         // the previous compaction revision leaves the log now: its kinds are marked too (its keys were compacted then).
-        var keys = new HashSet<(ResourceKind Kind, ObjectName Name)>();
+        var keys = _compactedKeys;
         for (var r = previous; r <= revision; r++)
         {
             foreach (var change in Log.Get(r)?.Changes ?? [])
@@ -523,6 +535,16 @@ internal sealed partial class MvccStore
                 table.RemoveLocked(name);
                 removed++;
             }
+        }
+
+        // The set is kept for the next compaction, unless one large compaction made it large.
+        if (keys.Count > 4_096)
+        {
+            _compactedKeys = [];
+        }
+        else
+        {
+            keys.Clear();
         }
 
         return removed;

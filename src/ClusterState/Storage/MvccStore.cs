@@ -45,6 +45,12 @@ internal sealed partial class MvccStore
     /// <summary>Guards <see cref="_pins"/> and the compaction revision's choice in <see cref="Compact"/>.</summary>
     private readonly Lock _pinLock = new();
 
+    /// <summary>The key histories a batch being applied found, by operation (reused by the commit path, which owns it).</summary>
+    private KeyHistory?[] _staged = new KeyHistory?[16];
+
+    /// <summary>The keys a compaction visits (reused by the commit path, which owns it).</summary>
+    private HashSet<(ResourceKind Kind, ObjectName Name)> _compactedKeys = [];
+
     /// <summary>Revisions being captured by snapshots: compaction never passes the lowest.</summary>
     private readonly List<long> _pins = [];
 

@@ -93,6 +93,34 @@ public sealed class SharedPartsTests
     }
 
     [Test]
+    public void Fields_kept_apart_and_set_to_their_default_allocate_nothing_more()
+    {
+        // A decoder (or a with expression) sets every field; an unset one must not build a record of extras first.
+        static ServiceSpec Plain() => new() { ClusterIP = "10.96.0.1" };
+        static ServiceSpec AllUnset() => new()
+        {
+            ClusterIP = "10.96.0.1", SessionAffinityConfig = null, ExternalName = null, ExternalIPs = default, ExternalTrafficPolicy = null,
+            HealthCheckNodePort = null, LoadBalancerIP = null, LoadBalancerSourceRanges = default, LoadBalancerClass = null,
+            AllocateLoadBalancerNodePorts = null, PublishNotReadyAddresses = false, TrafficDistribution = null,
+        };
+        static ObjectMeta PlainMeta() => new() { Name = "a" };
+        static ObjectMeta AllUnsetMeta() => new() { Name = "a", Annotations = default, Finalizers = default, OwnerReferences = default, DeletionTimestamp = null };
+
+        long Cost<T>(Func<T> make)
+        {
+            make();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            GC.KeepAlive(make());
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.That(Cost(AllUnset), Is.EqualTo(Cost(Plain)));
+        Assert.That(Cost(AllUnsetMeta), Is.EqualTo(Cost(PlainMeta)));
+        Assert.That(AllUnset(), Is.EqualTo(Plain()));
+        Assert.That(Plain() with { ExternalName = "x.example.com" } with { ExternalName = null }, Is.EqualTo(Plain()), "cleared again, equal to never set");
+    }
+
+    [Test]
     public void Optional_enums_held_in_a_byte_read_back_as_set()
     {
         var unset = new ServiceSpec();

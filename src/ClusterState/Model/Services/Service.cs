@@ -87,28 +87,28 @@ public sealed record ServiceSpec
     public SessionAffinityConfig? SessionAffinityConfig
     {
         get => _extras?.SessionAffinityConfig;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { SessionAffinityConfig = value });
+        init => _extras = _extras is null && value is null ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { SessionAffinityConfig = value });
     }
 
     /// <summary>The DNS name an <see cref="ServiceType.ExternalName"/> Service aliases.</summary>
     public string? ExternalName
     {
         get => _extras?.ExternalName;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalName = value });
+        init => _extras = _extras is null && value is null ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalName = value });
     }
 
     /// <summary>IPs outside the cluster on which nodes accept traffic for the Service.</summary>
     public ValueArray<string> ExternalIPs
     {
         get => _extras?.ExternalIPs ?? default;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalIPs = value });
+        init => _extras = _extras is null && value.Count == 0 ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalIPs = value });
     }
 
     /// <summary>How traffic from outside the cluster is routed.</summary>
     public TrafficPolicy? ExternalTrafficPolicy
     {
         get => _extras?.ExternalTrafficPolicy;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalTrafficPolicy = value });
+        init => _extras = _extras is null && value is null ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { ExternalTrafficPolicy = value });
     }
 
     /// <summary>How traffic from inside the cluster is routed.</summary>
@@ -120,49 +120,49 @@ public sealed record ServiceSpec
     public int? HealthCheckNodePort
     {
         get => _extras?.HealthCheckNodePort;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { HealthCheckNodePort = value });
+        init => _extras = _extras is null && value is null ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { HealthCheckNodePort = value });
     }
 
     /// <summary>A requested load balancer IP (deprecated in Kubernetes, kept for parity).</summary>
     public string? LoadBalancerIP
     {
         get => _extras?.LoadBalancerIP;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerIP = value });
+        init => _extras = _extras is null && value is null ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerIP = value });
     }
 
     /// <summary>Client CIDRs allowed through the load balancer.</summary>
     public ValueArray<string> LoadBalancerSourceRanges
     {
         get => _extras?.LoadBalancerSourceRanges ?? default;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerSourceRanges = value });
+        init => _extras = _extras is null && value.Count == 0 ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerSourceRanges = value });
     }
 
     /// <summary>The load balancer implementation class.</summary>
     public string? LoadBalancerClass
     {
         get => _extras?.LoadBalancerClass;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerClass = value });
+        init => _extras = _extras is null && value is null ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { LoadBalancerClass = value });
     }
 
     /// <summary>Whether node ports are allocated for a LoadBalancer Service.</summary>
     public bool? AllocateLoadBalancerNodePorts
     {
         get => _extras?.AllocateLoadBalancerNodePorts;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { AllocateLoadBalancerNodePorts = value });
+        init => _extras = _extras is null && value is null ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { AllocateLoadBalancerNodePorts = value });
     }
 
     /// <summary>Publish addresses of pods that are not ready.</summary>
     public bool PublishNotReadyAddresses
     {
         get => _extras?.PublishNotReadyAddresses ?? default;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { PublishNotReadyAddresses = value });
+        init => _extras = _extras is null && !value ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { PublishNotReadyAddresses = value });
     }
 
     /// <summary>A traffic distribution preference, e.g. <c>PreferClose</c>.</summary>
     public string? TrafficDistribution
     {
         get => _extras?.TrafficDistribution;
-        init => _extras = ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { TrafficDistribution = value });
+        init => _extras = _extras is null && value is null ? null : ServiceSpecExtras.Normalize((_extras ?? ServiceSpecExtras.None) with { TrafficDistribution = value });
     }
 
     /// <summary>The fields most Services leave unset, kept apart (null when all are unset) so that they cost nothing then.</summary>

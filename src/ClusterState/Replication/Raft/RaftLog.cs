@@ -148,7 +148,7 @@ internal sealed class RaftLog
             }
         }
 
-        return _entries.GetRange(start, count).ToArray();
+        return Range(start, count);
     }
 
     public void CommitTo(long index)
@@ -161,13 +161,26 @@ internal sealed class RaftLog
     }
 
     /// <summary>Entries not yet persisted.</summary>
-    public List<LogEntry> Unstable() => _entries.GetRange((int)(Stabled - SnapshotIndex), (int)(LastIndex - Stabled));
+    public LogEntry[] Unstable() => Range((int)(Stabled - SnapshotIndex), (int)(LastIndex - Stabled));
 
     /// <summary>Committed, persisted entries not yet handed out.</summary>
-    public List<LogEntry> NextToApply()
+    public LogEntry[] NextToApply()
     {
         var to = Math.Min(Committed, Stabled);
-        return to <= Applied ? [] : _entries.GetRange((int)(Applied - SnapshotIndex), (int)(to - Applied));
+        return to <= Applied ? [] : Range((int)(Applied - SnapshotIndex), (int)(to - Applied));
+    }
+
+    /// <summary>A copy of <paramref name="count"/> entries from position <paramref name="start"/> (one array, none when empty).</summary>
+    private LogEntry[] Range(int start, int count)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var range = new LogEntry[count];
+        _entries.CopyTo(start, range, 0, count);
+        return range;
     }
 
     /// <summary>Marks entries up to (index, term) persisted, unless the log changed there since the Ready.</summary>

@@ -834,9 +834,12 @@ internal sealed class RaftNode
         }
     }
 
+    /// <summary>Each voter's match index as the leader knows it (one delegate for the node's life).</summary>
+    private Func<ulong, long>? _matchOf;
+
     private void MaybeCommit()
     {
-        var quorumIndex = Membership.CommittedIndex(v => v == Id ? Log.Stabled : _progress.TryGetValue(v, out var p) ? p.Match : 0);
+        var quorumIndex = Membership.CommittedIndex(_matchOf ??= v => v == Id ? Log.Stabled : _progress.TryGetValue(v, out var p) ? p.Match : 0);
 
         // Only an entry of the current term commits by counting replicas (§5.4.2); earlier ones commit with it.
         if (quorumIndex > Log.Committed && Log.Term(quorumIndex) == Term)
