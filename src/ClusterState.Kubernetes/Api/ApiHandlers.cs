@@ -168,16 +168,19 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
     }
 
     /// <summary>
-    /// A JSON merge patch or JSON patch on the stored object, written back with its resourceVersion as the
-    /// precondition (so a concurrent write makes it start again on the new version). Kubernetes' strategic merge
-    /// patch is refused with 415: it merges lists by key, which a merge patch would get wrong.
+    /// A JSON merge patch, JSON patch or (on the built-in kinds) strategic merge patch on the stored object, written
+    /// back with its resourceVersion as the precondition (so a concurrent write makes it start again on the new
+    /// version). A strategic merge patch on a registered kind is refused with 415, as the API server refuses it for
+    /// custom resources.
     /// </summary>
     private async Task Patch(HttpContext context, ResourceKind kind, string ns, string name)
     {
         var type = context.Request.ContentType?.Split(';')[0].Trim();
-        if (type is not ("application/merge-patch+json" or "application/json-patch+json"))
+        var supported = type is "application/merge-patch+json" or "application/json-patch+json"
+            || (type == "application/strategic-merge-patch+json" && StrategicMergePatch.Supports(kind));
+        if (!supported)
         {
-            await Status(context, 415, "UnsupportedMediaType", $"the patch type {type} is not supported: use merge (application/merge-patch+json) or json (application/json-patch+json)").ConfigureAwait(false);
+            await Status(context, 415, "UnsupportedMediaType", $"the patch type {type} is not supported for {kind.Plural}: use merge (application/merge-patch+json), json (application/json-patch+json) or, on the built-in kinds, strategic (application/strategic-merge-patch+json)").ConfigureAwait(false);
             return;
         }
 
@@ -192,9 +195,12 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             }
 
             var document = JsonNode.Parse(KubernetesJson.Serialize(current))!;
-            var patched = type == "application/merge-patch+json"
-                ? JsonPatches.Merge(document, patch)
-                : JsonPatches.Apply(document, patch as JsonArray ?? throw new JsonException("A JSON patch is a list of operations."));
+            var patched = type switch
+            {
+                "application/merge-patch+json" => JsonPatches.Merge(document, patch),
+                "application/strategic-merge-patch+json" => StrategicMergePatch.Apply(kind, document.AsObject(), patch),
+                _ => JsonPatches.Apply(document, patch as JsonArray ?? throw new JsonException("A JSON patch is a list of operations.")),
+            };
             var obj = KubernetesJson.Deserialize(patched!.ToJsonString());
             if (obj.Kind != kind || obj.Metadata.Name != name || obj.Metadata.Namespace != ns)
             {

@@ -75,14 +75,67 @@ public sealed class KubectlTests
         Assert.That(patched.Metadata.Labels["tier"], Is.EqualTo("front"));
         Assert.That(patched.Spec.Ports[0].Port, Is.EqualTo(8081));
         Assert.That(patched.Metadata.Version, Is.EqualTo(3));
-        var strategic = await Kubectl(kubeconfig, expectFailure: true, "patch", "service", "web", "-n", "shop", "-p", """{"spec":{"selector":{"app":"other"}}}""");
-        Assert.That(strategic, Does.Contain("not supported"));
+        // kubectl's default patch is a strategic merge patch: the ports list merges by port.
+        Assert.That(await Kubectl(kubeconfig, "patch", "service", "web", "-n", "shop", "-p", """{"spec":{"ports":[{"name":"metrics","port":9090}]}}"""), Does.Contain("service/web patched"));
+        Assert.That(store.Services.Get("shop", "web")!.Spec.Ports.Select(p => p.Port), Is.EqualTo(new[] { 8081, 9090 }));
 
         var missing = await Kubectl(kubeconfig, expectFailure: true, "get", "service", "nope", "-n", "shop");
         Assert.That(missing, Does.Contain("NotFound").Or.Contain("not found"));
 
         Assert.That(await Kubectl(kubeconfig, "delete", "service", "web", "-n", "shop"), Does.Contain("service \"web\" deleted"));
         Assert.That(store.Services.Get("shop", "web"), Is.Null);
+    }
+
+    [Test]
+    public async Task Kubectl_apply_creates_then_configures_then_leaves_unchanged()
+    {
+        using var store = new ClusterStore();
+        await using var api = await KubernetesApiServer.StartAsync(store);
+        var kubeconfig = _directory.Sub("kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, api.Kubeconfig());
+        var manifests = _directory.Sub("manifests");
+        Directory.CreateDirectory(manifests);
+        string Service(string ports, string labels) => $$"""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+              namespace: shop
+              labels: {{{labels}}}
+            spec:
+              clusterIP: 10.96.0.10
+              selector: {app: web}
+              ports:
+            {{ports}}
+            """;
+        await File.WriteAllTextAsync(Path.Combine(manifests, "web.yaml"), Service("  - {name: http, port: 80, targetPort: 8080}\n  - {name: https, port: 443, targetPort: 8443}", "app: web, tier: front"));
+        await File.WriteAllTextAsync(Path.Combine(manifests, "policy.yaml"), """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: deny, namespace: shop}
+            spec:
+              podSelector: {}
+              policyTypes: [Ingress]
+            """);
+
+        var first = await Kubectl(kubeconfig, "apply", "-f", manifests, "--validate=false");
+        Assert.That(first, Does.Contain("service/web created").And.Contain("networkpolicy.networking.k8s.io/deny created"));
+
+        // Changed: a port's target, a port gone, a label gone. kubectl computes a three-way strategic merge patch.
+        await File.WriteAllTextAsync(Path.Combine(manifests, "web.yaml"), Service("  - {name: http, port: 80, targetPort: 9090}", "app: web"));
+        var second = await Kubectl(kubeconfig, "apply", "-f", manifests, "--validate=false");
+        Assert.That(second, Does.Contain("service/web configured").And.Contain("networkpolicy.networking.k8s.io/deny unchanged"));
+        var web = store.Services.Get("shop", "web")!;
+        Assert.That(web.Spec.Ports.Select(p => (p.Port, p.TargetPort)), Is.EqualTo(new[] { (80, IntOrString.FromNumber(9090)) }));
+        Assert.That(web.Metadata.Labels.Keys, Is.EqualTo(new[] { "app" }));
+        Assert.That(web.Metadata.Annotations.ContainsKey("kubectl.kubernetes.io/last-applied-configuration"));
+
+        var third = await Kubectl(kubeconfig, "apply", "-f", manifests, "--validate=false");
+        Assert.That(third, Does.Contain("service/web unchanged"));
+
+        // What was applied reads back (plus the server's fields).
+        var yaml = await Kubectl(kubeconfig, "get", "service", "web", "-n", "shop", "-o", "yaml");
+        Assert.That(yaml, Does.Contain("targetPort: 9090").And.Contain("clusterIP: 10.96.0.10").And.Contain("resourceVersion:").And.Not.Contain("port: 443"));
     }
 
     [Test]
