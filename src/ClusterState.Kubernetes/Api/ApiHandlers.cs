@@ -123,9 +123,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
                     await Patch(context, kind, ns ?? string.Empty, name).ConfigureAwait(false);
                     break;
                 case "DELETE" when name is not null:
-                    // The transaction gives the deleted object's last state, as the API server returns it.
-                    var deleted = await store.Transaction().Then(TxnOperation.Delete(kind, ns ?? string.Empty, name)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
-                    await Object(context, 200, deleted.Results[0]!).ConfigureAwait(false);
+                    await Delete(context, kind, ns ?? string.Empty, name).ConfigureAwait(false);
                     break;
                 default:
                     await Status(context, 405, "MethodNotAllowed", $"{context.Request.Method} is not supported on this path").ConfigureAwait(false);
@@ -269,12 +267,116 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Deletes an object, honouring the preconditions of a <c>DeleteOptions</c> body (<c>resourceVersion</c>,
+    /// <c>uid</c>): one the stored object does not meet answers 409 Conflict and deletes nothing. The transaction
+    /// gives the deleted object's last state, as the API server returns it.
+    /// </summary>
+    private async Task Delete(HttpContext context, ResourceKind kind, string ns, string name)
+    {
+        long? expected = null;
+        string? uid = null;
+        var body = await ReadBody(context).ConfigureAwait(false);
+        if (body.Length > 0 && JsonNode.Parse(body) is JsonObject deleteOptions && deleteOptions["preconditions"] is JsonObject preconditions)
+        {
+            if (preconditions["resourceVersion"] is { } rv)
+            {
+                expected = long.TryParse(rv.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
+                    ? version
+                    : throw new ArgumentException($"preconditions.resourceVersion: Invalid value: \"{rv}\": not a resourceVersion");
+            }
+
+            uid = preconditions["uid"]?.GetValue<string>();
+        }
+
+        if (uid is not null)
+        {
+            var current = store.Get(kind, ns, name);
+            if (current is null)
+            {
+                await NotFound(context, kind, name).ConfigureAwait(false);
+                return;
+            }
+
+            var stored = current.Metadata.Uid.ToString();
+            if (!string.Equals(uid, stored, StringComparison.OrdinalIgnoreCase))
+            {
+                await Status(context, 409, "Conflict", $"Precondition failed: UID in precondition: {uid}, UID in object meta: {stored}", kind, name).ConfigureAwait(false);
+                return;
+            }
+
+            // The uid held when read: deleting that version only, so a re-created object is not deleted instead.
+            expected ??= current.Metadata.ResourceVersion;
+        }
+
+        var deleted = await store.Transaction().Then(TxnOperation.Delete(kind, ns, name, expected)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
+        await Object(context, 200, deleted.Results[0]!).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The revision a list reads at, from <c>resourceVersion</c> and <c>resourceVersionMatch</c> as Kubernetes reads
+    /// them: unset or <c>0</c>, the latest; <c>NotOlderThan</c> (or a version without a match, as older clients send
+    /// it), the latest, which is not older; <c>Exact</c>, that revision (410 once compacted). A version newer than
+    /// the store's answers 504 as the API server does ("Too large resource version").
+    /// </summary>
+    /// <exception cref="ArgumentException">The combination is not one Kubernetes accepts.</exception>
+    private long? ListRevision(IQueryCollection query, out string? tooLarge)
+    {
+        tooLarge = null;
+        var given = query["resourceVersion"].ToString();
+        var match = query["resourceVersionMatch"].ToString();
+        long version = 0;
+        if (given.Length > 0 && !long.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out version))
+        {
+            throw new ArgumentException($"resourceVersion: Invalid value: \"{given}\": must be a resourceVersion");
+        }
+
+        if (match.Length > 0)
+        {
+            if (given.Length == 0)
+            {
+                throw new ArgumentException("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+            }
+
+            if (query["continue"].ToString().Length > 0)
+            {
+                throw new ArgumentException("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided");
+            }
+
+            if (match is not ("Exact" or "NotOlderThan"))
+            {
+                throw new ArgumentException($"resourceVersionMatch: Unsupported value: \"{match}\": supported values: \"Exact\", \"NotOlderThan\"");
+            }
+
+            if (match == "Exact" && version == 0)
+            {
+                throw new ArgumentException("resourceVersionMatch: Forbidden: resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+            }
+        }
+
+        if (version > store.Revision)
+        {
+            tooLarge = $"Too large resource version: {version}, current: {store.Revision}";
+            return null;
+        }
+
+        return match == "Exact" ? version : null;
+    }
+
     private static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "1" or "true";
 
     private async Task List(HttpContext context, ResourceKind kind, string? ns)
     {
         var query = context.Request.Query;
         var (labels, fields) = Selectors(query);
+        var revision = ListRevision(query, out var tooLarge);
+        if (tooLarge is not null)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await Status(context, 504, "Timeout", tooLarge).ConfigureAwait(false);
+            return;
+        }
+
         var listOptions = new ListOptions
         {
             Namespace = ns,
@@ -282,7 +384,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             FieldSelector = fields,
             Limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 ? limit : null,
             Continue = query["continue"] is { Count: > 0 } token && token.ToString().Length > 0 ? token.ToString() : null,
-            Revision = long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) && rv > 0 && query["resourceVersionMatch"] == "Exact" ? rv : null,
+            Revision = revision,
         };
         var list = store.List(kind, listOptions);
         var metadata = new JsonObject { ["resourceVersion"] = list.Revision.ToString(CultureInfo.InvariantCulture) };

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -26,10 +29,16 @@ public sealed class KubernetesApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private KubernetesApiServer(WebApplication app, Uri url)
+    private readonly X509Certificate2? _certificate;
+
+    private readonly string? _token;
+
+    private KubernetesApiServer(WebApplication app, Uri url, X509Certificate2? certificate, string? token)
     {
         _app = app;
         Url = url;
+        _certificate = certificate;
+        _token = token;
     }
 
     /// <summary>Where the endpoint listens, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
@@ -42,26 +51,62 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         options ??= new KubernetesApiOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(options.Address, options.Port));
+        var certificate = options.Certificate;
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(options.Address, options.Port, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
+        if (options.BearerToken is { } token)
+        {
+            app.Use(BearerTokenCheck.Create(token));
+        }
+
         var handlers = new ApiHandlers(store, options);
         handlers.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new KubernetesApiServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        return new KubernetesApiServer(app, new Uri(address.EndsWith('/') ? address : address + "/"), certificate, options.BearerToken);
     }
 
-    /// <summary>A kubeconfig that points kubectl at this endpoint (context <c>clusterstate</c>).</summary>
+    /// <summary>
+    /// A self-signed certificate for <c>127.0.0.1</c>, <c>::1</c> and <c>localhost</c> (an ECDSA P-256 key, valid
+    /// for <paramref name="validity"/>, a year by default), for <see cref="KubernetesApiOptions.Certificate"/>: the
+    /// <see cref="Kubeconfig"/> of an endpoint serving it trusts it.
+    /// </summary>
+    public static X509Certificate2 CreateLoopbackCertificate(TimeSpan? validity = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=clusterstate-loopback", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        names.AddIpAddress(System.Net.IPAddress.IPv6Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        var now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddMinutes(-5), now + (validity ?? TimeSpan.FromDays(365)));
+    }
+
+    /// <summary>
+    /// A kubeconfig that points kubectl at this endpoint (context <c>clusterstate</c>): with TLS, it trusts the
+    /// endpoint's certificate (as its certificate authority); with a bearer token, it sends it.
+    /// </summary>
     public string Kubeconfig(string defaultNamespace = "default") => $"""
         apiVersion: v1
         kind: Config
         clusters:
         - name: clusterstate
           cluster:
-            server: {Url.ToString().TrimEnd('/')}
+            server: {Url.ToString().TrimEnd('/')}{(_certificate is null ? string.Empty : "\n    certificate-authority-data: " + Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificate.ExportCertificatePem())))}
         users:
         - name: clusterstate
-          user: {"{}"}
+          user: {(_token is null ? "{}" : "{token: \"" + _token + "\"}")}
         contexts:
         - name: clusterstate
           context:
@@ -90,4 +135,16 @@ public sealed class KubernetesApiOptions
 
     /// <summary>The version <c>/version</c> reports (kubectl compares it with its own).</summary>
     public string GitVersion { get; set; } = "v1.33.0-clusterstate";
+
+    /// <summary>
+    /// Serves HTTPS with this certificate (which must hold its private key) instead of plain HTTP; null (the default):
+    /// HTTP. <see cref="KubernetesApiServer.CreateLoopbackCertificate"/> makes one for loopback.
+    /// </summary>
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>
+    /// When set, every request must carry <c>Authorization: Bearer &lt;token&gt;</c>; others are answered 401
+    /// Unauthorized, as the API server answers them. Null (the default): no authentication.
+    /// </summary>
+    public string? BearerToken { get; set; }
 }

@@ -139,6 +139,22 @@ public sealed class KubectlTests
     }
 
     [Test]
+    public async Task Kubectl_talks_tls_with_a_bearer_token_and_is_refused_without_it()
+    {
+        using var store = new ClusterStore();
+        await store.Services.CreateAsync(Objects.Service("web", ns: "shop"));
+        using var certificate = KubernetesApiServer.CreateLoopbackCertificate();
+        await using var api = await KubernetesApiServer.StartAsync(store, new KubernetesApiOptions { Certificate = certificate, BearerToken = "t0ken" });
+        var kubeconfig = _directory.Sub("kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, api.Kubeconfig("shop"));
+        Assert.That(await Kubectl(kubeconfig, "get", "services", "-o", "name"), Does.Contain("service/web"));
+
+        var wrong = _directory.Sub("wrong-token");
+        await File.WriteAllTextAsync(wrong, api.Kubeconfig("shop").Replace("{token: \"t0ken\"}", "{token: \"other\"}", StringComparison.Ordinal));
+        Assert.That(await Kubectl(wrong, expectFailure: true, "get", "services"), Does.Contain("You must be logged in to the server (Unauthorized)"));
+    }
+
+    [Test]
     public async Task Kubectl_get_watch_streams_changes()
     {
         var kubectl = FindKubectl();
