@@ -440,6 +440,9 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         context.Response.StatusCode = 200;
         context.Response.ContentType = JsonType;
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+
+        // The headers go now: a client waits for them before it reads events, which may be long in coming.
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
             await foreach (var e in events.ConfigureAwait(false))

@@ -108,6 +108,23 @@ public sealed class KubernetesClientTests
     }
 
     [Test]
+    public async Task A_watch_with_nothing_to_send_yet_answers_its_headers_at_once()
+    {
+        // A client waits for the response headers before it reads events: they must not wait for the first event.
+        using var store = new ClusterStore();
+        await store.Services.CreateAsync(Objects.Service("web", ns: "shop", clusterIP: "10.96.0.10"));
+        await using var api = await KubernetesApiServer.StartAsync(store);
+        using var http = new HttpClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var response = await http.GetAsync(new Uri(api.Url, $"api/v1/services?watch=1&resourceVersion={store.Revision}"), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        await store.Services.DeleteAsync("shop", "web");
+        Assert.That(await reader.ReadLineAsync(cts.Token), Does.StartWith("{\"type\":\"DELETED\""));
+    }
+
+    [Test]
     public async Task A_watch_that_allows_bookmarks_receives_them()
     {
         using var store = new ClusterStore(new ClusterStoreOptions { WatchProgressInterval = TimeSpan.FromMilliseconds(100) });
