@@ -99,7 +99,6 @@ internal static class ApiReport
 
     private static async Task<TimeSpan> TimeWritesAsync(ClusterStore store, Service[] services, int events, Task[] readers)
     {
-        Console.Error.WriteLine($"writing {events}");
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < events; i++)
         {
@@ -107,7 +106,6 @@ internal static class ApiReport
             await store.Services.UpdateUnconditionallyAsync(service with { Metadata = service.Metadata with { Labels = StringMap.Of(("app", service.Metadata.Name), ("n", (i % 7).ToString(System.Globalization.CultureInfo.InvariantCulture))) } });
         }
 
-        Console.Error.WriteLine($"written at {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
         await Task.WhenAll(readers);
         return Stopwatch.GetElapsedTime(started);
     }

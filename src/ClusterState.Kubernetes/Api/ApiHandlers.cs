@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -363,6 +364,15 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         return match == "Exact" ? version : null;
     }
 
+    /// <summary>Recently sent objects' JSON, shared by the watches of this endpoint.</summary>
+    private readonly EncodedObjectCache _encoded = new();
+
+    private static void Write(System.IO.Pipelines.PipeWriter writer, string text)
+    {
+        var span = writer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        writer.Advance(Encoding.UTF8.GetBytes(text, span));
+    }
+
     private static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "1" or "true";
 
     private async Task List(HttpContext context, ResourceKind kind, string? ns)
@@ -447,20 +457,25 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         {
             await foreach (var e in events.ConfigureAwait(false))
             {
-                var line = e.Type switch
+                var body = context.Response.BodyWriter;
+                if (e.Type == WatchEventType.Bookmark)
                 {
                     // As Kubernetes sends a bookmark: the kind and the revision the watch has reached, nothing else.
-                    WatchEventType.Bookmark => $"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{kind.Name}\",\"apiVersion\":\"{kind.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{e.Revision.ToString(CultureInfo.InvariantCulture)}\"}}}}}}\n",
-                    _ when e.Object is null => null,
-                    _ => $"{{\"type\":\"{Event(e.Type)}\",\"object\":{KubernetesJson.Serialize(e.Object)}}}\n",
-                };
-                if (line is null)
+                    Write(body, $"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{kind.Name}\",\"apiVersion\":\"{kind.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{e.Revision.ToString(CultureInfo.InvariantCulture)}\"}}}}}}\n");
+                }
+                else if (e.Object is not null)
+                {
+                    // The object's JSON is encoded once for every watcher that receives the event.
+                    Write(body, $"{{\"type\":\"{Event(e.Type)}\",\"object\":");
+                    body.Write<byte>(_encoded.Get(e.Object));
+                    Write(body, "}\n");
+                }
+                else
                 {
                     continue;
                 }
 
-                await context.Response.WriteAsync(line, context.RequestAborted).ConfigureAwait(false);
-                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
