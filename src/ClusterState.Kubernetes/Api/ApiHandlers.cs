@@ -446,7 +446,6 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             FieldSelector = fields,
             ProgressNotifications = query["allowWatchBookmarks"].ToString() is "true" or "1",
         };
-        var events = store.WatchAsync(watchOptions, context.RequestAborted);
         context.Response.StatusCode = 200;
         context.Response.ContentType = JsonType;
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
@@ -455,7 +454,9 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            await foreach (var e in events.ConfigureAwait(false))
+            // Opened once the stream has started: a compacted start revision is answered as the API server answers
+            // it, with an ERROR event carrying 410 Expired, which clients take as "list again".
+            await foreach (var e in store.WatchAsync(watchOptions, context.RequestAborted).ConfigureAwait(false))
             {
                 var body = context.Response.BodyWriter;
                 if (e.Type == WatchEventType.Bookmark)
