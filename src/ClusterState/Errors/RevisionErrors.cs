@@ -60,13 +60,3 @@ public sealed class LimitExceededException : ClusterStateException
     /// <summary>The limit.</summary>
     public long Maximum { get; }
 }
-
-/// <summary>The store was disposed, or stopped taking writes; the message says why.</summary>
-public sealed class StoreUnavailableException : ClusterStateException
-{
-    /// <summary>Creates the exception.</summary>
-    public StoreUnavailableException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
-}

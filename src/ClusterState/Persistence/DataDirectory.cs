@@ -28,7 +28,7 @@ internal sealed class DataDirectory : IDisposable
 
     public string SnapshotPath { get; }
 
-    /// <exception cref="StoreUnavailableException">Another store holds the directory.</exception>
+    /// <exception cref="DataDirectoryLockedException">Another store holds the directory.</exception>
     public static DataDirectory Open(string path)
     {
         var root = Path.GetFullPath(path);
@@ -49,7 +49,7 @@ internal sealed class DataDirectory : IDisposable
         }
         catch (IOException ex) when (IsLockConflict(ex))
         {
-            throw new StoreUnavailableException($"The data directory {root} is in use by another store (its LOCK file is held).", ex);
+            throw new DataDirectoryLockedException($"The data directory {root} is in use by another store (its LOCK file is held).", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

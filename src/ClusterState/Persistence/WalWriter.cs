@@ -158,7 +158,7 @@ internal sealed class WalWriter : IDisposable
         if (!_queue.Writer.TryWrite(pending))
         {
             Return(pending);
-            return Task.FromException(new StoreUnavailableException("The store has been disposed and takes no more writes."));
+            return Task.FromException(new StoreStoppedException("The store has been disposed and takes no more writes."));
         }
 
         return pending.Done.Task;
@@ -284,7 +284,7 @@ internal sealed class WalWriter : IDisposable
         }
     }
 
-    private static StoreUnavailableException Unavailable(Exception cause) =>
+    private static StoreStoppedException Unavailable(Exception cause) =>
         new($"The write-ahead log failed ({cause.Message}); the store takes no more writes. Reopen it to recover every acknowledged write.", cause);
 
     private static void Return(Pending pending)

@@ -87,7 +87,7 @@ internal sealed class DurableCommitPath(MvccStore state, WalWriter wal, Snapshot
         base.ThrowIfUnavailable();
         if (wal.Failure is { } failure)
         {
-            throw new StoreUnavailableException($"The write-ahead log failed ({failure.Message}); the store takes no more writes. Reopen it to recover every acknowledged write.", failure);
+            throw new StoreStoppedException($"The write-ahead log failed ({failure.Message}); the store takes no more writes. Reopen it to recover every acknowledged write.", failure);
         }
     }
 }

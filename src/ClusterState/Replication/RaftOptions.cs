@@ -54,7 +54,7 @@ public sealed class RaftOptions
     /// </summary>
     public bool LeaseReads { get; init; }
 
-    /// <summary>How long a write waits to be committed before it fails with <see cref="StoreUnavailableException"/>. Default: 10 s.</summary>
+    /// <summary>How long a write waits to be committed before it fails with <see cref="CommitOutcomeUnknownException"/> (it may still commit). Default: 10 s.</summary>
     public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     internal void Validate()

@@ -237,9 +237,9 @@ internal sealed class RaftPeer : IDisposable
     /// <summary>Why the loop stopped when it failed (an entry this peer cannot apply, such as a kind it was not given); null while it runs or after a disposal.</summary>
     private volatile Exception? _failure;
 
-    private StoreUnavailableException Stopped(string what) => _failure is { } failure
-        ? new StoreUnavailableException($"The Raft peer stopped and {what}: {failure.Message}", failure)
-        : new StoreUnavailableException($"The store has been disposed and {what}.");
+    private StoreStoppedException Stopped(string what) => _failure is { } failure
+        ? new StoreStoppedException($"The Raft peer stopped and {what}: {failure.Message}", failure)
+        : new StoreStoppedException($"The store has been disposed and {what}.");
 
     /// <summary>Fails every write and read still waiting on the loop; called by the loop as it ends.</summary>
     private void FailPending(Exception? failure)
@@ -247,27 +247,27 @@ internal sealed class RaftPeer : IDisposable
         var message = failure is null ? "The store has been disposed." : $"The Raft peer stopped ({failure.Message}).";
         foreach (var (done, _, _, _) in _waiting.Values)
         {
-            done.TrySetException(new StoreUnavailableException(message, failure));
+            done.TrySetException(new StoreStoppedException(message, failure));
         }
 
         foreach (var (done, _) in _reads.Values)
         {
-            done.TrySetException(new StoreUnavailableException(message, failure));
+            done.TrySetException(new StoreStoppedException(message, failure));
         }
 
         foreach (var (_, done) in _readsApplying)
         {
-            done.TrySetException(new StoreUnavailableException(message, failure));
+            done.TrySetException(new StoreStoppedException(message, failure));
         }
 
         foreach (var (_, done, _) in _membershipWaits)
         {
-            done.TrySetException(new StoreUnavailableException(message, failure));
+            done.TrySetException(new StoreStoppedException(message, failure));
         }
 
         foreach (var (done, _) in _compacting.Values)
         {
-            done.TrySetException(new StoreUnavailableException(message, failure));
+            done.TrySetException(new StoreStoppedException(message, failure));
         }
 
         _compacting.Clear();
@@ -301,7 +301,7 @@ internal sealed class RaftPeer : IDisposable
                 }
                 else
                 {
-                    proposal.Done.TrySetException(new StoreUnavailableException("There is no leader to take the write yet (an election is under way); retry."));
+                    proposal.Done.TrySetException(new NoLeaderException("There is no leader to take the write yet (an election is under way); retry."));
                 }
 
                 break;
@@ -312,7 +312,7 @@ internal sealed class RaftPeer : IDisposable
                 }
                 else
                 {
-                    read.Done.TrySetException(new StoreUnavailableException("There is no leader to confirm a read yet (an election is under way); retry."));
+                    read.Done.TrySetException(new NoLeaderException("There is no leader to confirm a read yet (an election is under way); retry."));
                 }
 
                 break;
@@ -339,7 +339,7 @@ internal sealed class RaftPeer : IDisposable
                 }
                 else
                 {
-                    compaction.Done.TrySetException(new StoreUnavailableException("There is no leader to take the compaction yet (an election is under way); retry."));
+                    compaction.Done.TrySetException(new NoLeaderException("There is no leader to take the compaction yet (an election is under way); retry."));
                 }
 
                 break;
@@ -657,7 +657,7 @@ internal sealed class RaftPeer : IDisposable
             if (deadline <= _ticks)
             {
                 (expired ??= []).Add(sequence);
-                done.TrySetException(new StoreUnavailableException(
+                done.TrySetException(new CommitOutcomeUnknownException(
                     $"The write was not committed within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)}); it may still commit later.",
                     new TimeoutException()));
             }
@@ -671,7 +671,7 @@ internal sealed class RaftPeer : IDisposable
             if (deadline <= _ticks)
             {
                 (expiredReads ??= []).Add(context);
-                done.TrySetException(new StoreUnavailableException($"No leader confirmed a read index within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)})."));
+                done.TrySetException(new NoLeaderException($"No leader confirmed a read index within {_options.CommitTimeout} (leader: {(Leader == 0 ? "none" : Leader)})."));
             }
         }
 
@@ -680,7 +680,7 @@ internal sealed class RaftPeer : IDisposable
         foreach (var sequence in _compacting.Where(c => c.Value.Deadline <= _ticks).Select(c => c.Key).ToList())
         {
             _compacting.Remove(sequence, out var expiredCompaction);
-            expiredCompaction.Done.TrySetException(new StoreUnavailableException($"The compaction was not committed within {_options.CommitTimeout}; it may still happen later.", new TimeoutException()));
+            expiredCompaction.Done.TrySetException(new CommitOutcomeUnknownException($"The compaction was not committed within {_options.CommitTimeout}; it may still happen later.", new TimeoutException()));
         }
 
         _membershipWaits.RemoveAll(wait =>
@@ -690,7 +690,7 @@ internal sealed class RaftPeer : IDisposable
                 return false;
             }
 
-            wait.Done.TrySetException(new StoreUnavailableException($"The membership change did not complete within {_options.CommitTimeout}; it may still complete later.", new TimeoutException()));
+            wait.Done.TrySetException(new CommitOutcomeUnknownException($"The membership change did not complete within {_options.CommitTimeout}; it may still complete later.", new TimeoutException()));
             return true;
         });
     }

@@ -59,7 +59,7 @@ internal abstract class SingleNodeCommitPath(MvccStore state, CompactionPolicy c
     {
         if (_disposed)
         {
-            throw new StoreUnavailableException("The store has been disposed and takes no more writes.");
+            throw new StoreStoppedException("The store has been disposed and takes no more writes.");
         }
     }
 }

@@ -46,7 +46,7 @@ public sealed class ClusterStore : IClusterStore
     /// Creates an empty in-memory store or, when <see cref="ClusterStoreOptions.DataDirectory"/> is set, opens the
     /// durable store in that directory, replaying its log (this runs on the calling thread).
     /// </summary>
-    /// <exception cref="StoreUnavailableException">Another store holds the directory.</exception>
+    /// <exception cref="DataDirectoryLockedException">Another store holds the directory.</exception>
     /// <exception cref="CorruptDataException">The log is damaged somewhere other than a torn last record.</exception>
     /// <param name="options">Limits and history retention; null for the defaults.</param>
     /// <param name="timeProvider">The clock for creation timestamps and progress notifications; null for the system clock.</param>

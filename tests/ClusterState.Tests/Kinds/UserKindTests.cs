@@ -357,7 +357,7 @@ public sealed class UserKindTests
             }
 
             Assert.That(peers[2].Revision, Is.EqualTo(1));
-            var error = Assert.ThrowsAsync<StoreUnavailableException>(async () => await peers[2].Services.CreateAsync(Objects.Service("third", clusterIP: "10.96.0.12")));
+            var error = Assert.ThrowsAsync<StoreStoppedException>(async () => await peers[2].Services.CreateAsync(Objects.Service("third", clusterIP: "10.96.0.12")));
             Assert.That(error!.Message, Does.Contain("Gateway.gateway.example.com"));
             await WaitFor(() => peers.Where(p => p != peers[2]).All(p => p.Services.Get("default", "after") is not null && p.Collection<Gateway>().Get("default", "edge") is not null));
         }

@@ -99,7 +99,7 @@ public sealed class DurableStoreTests
     public void A_directory_is_held_by_one_store_at_a_time()
     {
         using var first = Open();
-        var error = Assert.Throws<StoreUnavailableException>(() => Open());
+        var error = Assert.Throws<DataDirectoryLockedException>(() => Open());
         Assert.That(error!.Message, Does.Contain("in use by another store"));
         first.Dispose();
         using var again = Open();

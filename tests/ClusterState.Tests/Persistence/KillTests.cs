@@ -102,7 +102,7 @@ public sealed class KillTests
             // The directory is held by the child process: a store in this process cannot open it.
             if (acks.Count % 3 == 0)
             {
-                Assert.Throws<StoreUnavailableException>(() => new ClusterStore(new ClusterStoreOptions { DataDirectory = directory }).Dispose());
+                Assert.Throws<DataDirectoryLockedException>(() => new ClusterStore(new ClusterStoreOptions { DataDirectory = directory }).Dispose());
             }
 
             // Let it run a moment longer, so that the kill lands mid-write more often than at a boundary.

@@ -34,7 +34,7 @@ public sealed class WriteFailureTests
             Assert.That(failure, Is.Not.Null, "the disk filled up");
             Assert.That(failure!.InnerException, Is.InstanceOf<IOException>());
             Assert.That(failure.Message, Does.Contain("takes no more writes"));
-            var next = Assert.ThrowsAsync<StoreUnavailableException>(async () => await store.Services.CreateAsync(Objects.Service("after", clusterIP: "10.96.9.9")));
+            var next = Assert.ThrowsAsync<StoreStoppedException>(async () => await store.Services.CreateAsync(Objects.Service("after", clusterIP: "10.96.9.9")));
             Assert.That(next!.Message, Does.Contain("takes no more writes"));
             Assert.That(store.Revision, Is.EqualTo(acknowledged[^1]), "readers never saw the failed write");
             Assert.That(store.Services.List().Items, Has.Count.EqualTo(acknowledged.Count));
@@ -65,7 +65,7 @@ public sealed class WriteFailureTests
 
         using (var store = new ClusterStore(options))
         {
-            Assert.ThrowsAsync<StoreUnavailableException>(async () =>
+            Assert.ThrowsAsync<StoreStoppedException>(async () =>
             {
                 for (var i = 0; i < 100; i++)
                 {

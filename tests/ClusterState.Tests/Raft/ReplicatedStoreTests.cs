@@ -150,7 +150,7 @@ public sealed class ReplicatedStoreTests
         Assert.That(followers[0].Services.Get("default", "web", revision), Is.EqualTo(written));
 
         _network.Isolate(leader.RaftPeer.Id);
-        Assert.ThrowsAsync<StoreUnavailableException>(async () => await leader.SyncAsync());
+        Assert.ThrowsAsync<NoLeaderException>(async () => await leader.SyncAsync(), "a cut-off leader cannot confirm a read: transient, retry");
     }
 
     [Test]
@@ -251,8 +251,8 @@ public sealed class ReplicatedStoreTests
         var write = follower.Services.CreateAsync(Objects.Service()).AsTask();
         await Task.Delay(50);
         follower.Dispose();
-        Assert.ThrowsAsync<StoreUnavailableException>(async () => await read.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.ThrowsAsync<StoreUnavailableException>(async () => await write.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.ThrowsAsync<StoreStoppedException>(async () => await read.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.ThrowsAsync<StoreStoppedException>(async () => await write.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Test]
@@ -269,7 +269,7 @@ public sealed class ReplicatedStoreTests
         Assert.That(second.Metadata.ResourceVersion, Is.EqualTo(first.Metadata.ResourceVersion + 1));
 
         // The cut-off leader cannot commit: its write times out and is never applied anywhere.
-        Assert.ThrowsAsync<StoreUnavailableException>(async () => await old.Services.CreateAsync(Objects.Service("lost", clusterIP: "10.96.0.12")));
+        Assert.ThrowsAsync<CommitOutcomeUnknownException>(async () => await old.Services.CreateAsync(Objects.Service("lost", clusterIP: "10.96.0.12")), "proposed, then timed out: the outcome is unknown");
 
         _network.Heal();
         await WaitForRevision(old, second.Metadata.ResourceVersion);

@@ -107,7 +107,7 @@ public sealed class ObservableContractTests
         await observer.Terminated.Within();
         Assert.That(observer.Completed, Is.True);
         Assert.That(observer.CallsAfterTerminal, Is.Zero);
-        Assert.ThrowsAsync<StoreUnavailableException>(async () => await store.Services.CreateAsync(Objects.Service()));
+        Assert.ThrowsAsync<StoreStoppedException>(async () => await store.Services.CreateAsync(Objects.Service()));
     }
 
     [Test]
