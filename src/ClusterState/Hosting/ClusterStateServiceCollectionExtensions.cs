@@ -14,7 +14,9 @@ public static class ClusterStateServiceCollectionExtensions
     /// Registers one <see cref="ClusterStore"/> as a singleton, available as <see cref="IClusterStore"/> and
     /// <see cref="ClusterStore"/>, configured through <see cref="IOptions{TOptions}"/> of
     /// <see cref="ClusterStoreOptions"/>. It uses the container's <see cref="TimeProvider"/>,
-    /// <see cref="ILoggerFactory"/> and <see cref="IMeterFactory"/> when they are registered.
+    /// <see cref="ILoggerFactory"/> and <see cref="IMeterFactory"/> when they are registered. In a host, the store opens
+    /// when the host starts (its log recovered, its Raft peer started) and is disposed when the host stops; outside
+    /// one, it opens when first resolved and is disposed with the container.
     /// </summary>
     public static IServiceCollection AddClusterState(this IServiceCollection services, Action<ClusterStoreOptions>? configure = null)
     {
@@ -32,6 +34,7 @@ public static class ClusterStateServiceCollectionExtensions
             sp.GetService<ILoggerFactory>(),
             sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<IClusterStore>(sp => sp.GetRequiredService<ClusterStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ClusterStoreHostedService>());
         return services;
     }
 
