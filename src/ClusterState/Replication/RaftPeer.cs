@@ -93,6 +93,9 @@ internal sealed class RaftPeer : IDisposable
 
     public ulong Id => _options.NodeId;
 
+    /// <summary>What the loop last published about the node (term, leader, indexes, proposals), for metrics.</summary>
+    public RaftPeerStats Stats { get; } = new();
+
     /// <summary>The leader this peer knows (0: none yet).</summary>
     public ulong Leader => Volatile.Read(ref _leader);
 
@@ -297,6 +300,7 @@ internal sealed class RaftPeer : IDisposable
                 }
                 else if (_node.ProposeOrForward(proposal.Data))
                 {
+                    Stats.Proposed(forwarded: _node.Role != RaftRole.Leader);
                     _waiting[proposal.Sequence] = (proposal.Done, _ticks + CommitTimeoutTicks, proposal.Request, proposal.Data);
                 }
                 else
@@ -335,6 +339,7 @@ internal sealed class RaftPeer : IDisposable
                 }
                 else if (_node.ProposeOrForward(compaction.Data))
                 {
+                    Stats.Proposed(forwarded: _node.Role != RaftRole.Leader);
                     _compacting[compaction.Sequence] = (compaction.Done, _ticks + CommitTimeoutTicks);
                 }
                 else
@@ -396,6 +401,7 @@ internal sealed class RaftPeer : IDisposable
         }
 
         Volatile.Write(ref _leader, _node.Leader);
+        Stats.Publish(_node.Term, _node.Leader, _node.Log.Committed, _node.Log.Applied);
         var membership = _node.Membership;
         if (!membership.Equals(_membership))
         {

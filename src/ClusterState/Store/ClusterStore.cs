@@ -78,7 +78,7 @@ public sealed class ClusterStore : IClusterStore
             throw;
         }
 
-        _metrics = new ClusterStoreMetrics(meterFactory, State, Hub);
+        _metrics = new ClusterStoreMetrics(meterFactory, State, Hub, _options.Name, RaftPeer);
 
         Kinds = [.. _options.Registry.All.Select(d => d.Kind)];
         _collections = [.. _options.Registry.All.Select(d => d.CreateCollection(this))];

@@ -55,6 +55,12 @@ public sealed class ClusterStoreOptions
     public string? DataDirectory { get; set; }
 
     /// <summary>
+    /// The store's name in its metrics (the <see cref="ClusterStateInstrumentation.StoreTag"/> tag of every
+    /// measurement), so that several stores in one process report apart. Default: <c>default</c>.
+    /// </summary>
+    public string Name { get; set; } = "default";
+
+    /// <summary>
     /// Makes the store one peer of a Raft group; null (the default) for a single-node store. With
     /// <see cref="DataDirectory"/> the peer keeps its Raft log and snapshots there (honouring
     /// <see cref="Durability"/>) and restarts from them; without it, the peer lives in memory.
@@ -101,6 +107,11 @@ public sealed class ClusterStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WatchProgressInterval, TimeSpan.Zero, nameof(WatchProgressInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(WalSegmentBytes, 4096, nameof(WalSegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(SnapshotEveryRevisions, 1, nameof(SnapshotEveryRevisions));
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Name), Name, "A store needs a name (it tags the store's metrics).");
+        }
+
         Raft?.Validate();
         if (Raft?.Transport is TcpRaftTransport tcp && MaxTransactionBytes > tcp.MaxFrameBytes / 2)
         {

@@ -1,0 +1,54 @@
+namespace ClusterState.Replication;
+
+/// <summary>
+/// What a <see cref="RaftPeer"/>'s loop last published about its node, for metrics and health checks: written only by
+/// the loop (after each round), read from any thread.
+/// </summary>
+internal sealed class RaftPeerStats
+{
+    private long _term;
+    private long _leader;
+    private long _leaderChanges;
+    private long _commitIndex;
+    private long _appliedIndex;
+    private long _proposals;
+    private long _forwarded;
+
+    public long Term => Volatile.Read(ref _term);
+
+    public ulong Leader => (ulong)Volatile.Read(ref _leader);
+
+    public long LeaderChanges => Volatile.Read(ref _leaderChanges);
+
+    public long CommitIndex => Volatile.Read(ref _commitIndex);
+
+    public long AppliedIndex => Volatile.Read(ref _appliedIndex);
+
+    public long Proposals => Volatile.Read(ref _proposals);
+
+    public long Forwarded => Volatile.Read(ref _forwarded);
+
+    /// <summary>Publishes the node's state after a round; the caller is the peer's loop.</summary>
+    public void Publish(long term, ulong leader, long commitIndex, long appliedIndex)
+    {
+        Volatile.Write(ref _term, term);
+        if ((long)leader != _leader)
+        {
+            Volatile.Write(ref _leaderChanges, _leaderChanges + 1);
+            Volatile.Write(ref _leader, (long)leader);
+        }
+
+        Volatile.Write(ref _commitIndex, commitIndex);
+        Volatile.Write(ref _appliedIndex, appliedIndex);
+    }
+
+    /// <summary>Counts a proposal taken by the loop, forwarded to the leader or not; the caller is the peer's loop.</summary>
+    public void Proposed(bool forwarded)
+    {
+        Volatile.Write(ref _proposals, _proposals + 1);
+        if (forwarded)
+        {
+            Volatile.Write(ref _forwarded, _forwarded + 1);
+        }
+    }
+}
