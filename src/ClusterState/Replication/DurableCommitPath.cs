@@ -82,6 +82,8 @@ internal sealed class DurableCommitPath(MvccStore state, WalWriter wal, Snapshot
         wal.Dispose();
     }
 
+    public override Exception? Failure => wal.Failure;
+
     protected override void ThrowIfUnavailable()
     {
         base.ThrowIfUnavailable();

@@ -19,4 +19,7 @@ internal interface ICommitPath : IDisposable
 
     /// <summary>Orders and applies a compaction at <paramref name="revision"/>.</summary>
     ValueTask CompactAsync(long revision, CancellationToken cancellationToken);
+
+    /// <summary>Why the path stopped taking writes (its log or its Raft peer failed); null while it works.</summary>
+    Exception? Failure { get; }
 }

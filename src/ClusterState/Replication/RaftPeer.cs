@@ -240,6 +240,9 @@ internal sealed class RaftPeer : IDisposable
     /// <summary>Why the loop stopped when it failed (an entry this peer cannot apply, such as a kind it was not given); null while it runs or after a disposal.</summary>
     private volatile Exception? _failure;
 
+    /// <summary>Why the loop stopped (an entry it could not apply, a storage failure); null while it runs.</summary>
+    public Exception? Failure => _failure;
+
     private StoreStoppedException Stopped(string what) => _failure is { } failure
         ? new StoreStoppedException($"The Raft peer stopped and {what}: {failure.Message}", failure)
         : new StoreStoppedException($"The store has been disposed and {what}.");

@@ -13,5 +13,7 @@ internal sealed class ReplicatedCommitPath(RaftPeer peer) : ICommitPath
     /// <summary>Compaction goes through the log, as in etcd: every peer compacts at the same point.</summary>
     public ValueTask CompactAsync(long revision, CancellationToken cancellationToken) => new(peer.CompactAsync(revision, cancellationToken));
 
+    public Exception? Failure => peer.Failure;
+
     public void Dispose() => peer.Dispose();
 }

@@ -55,6 +55,8 @@ internal abstract class SingleNodeCommitPath(MvccStore state, CompactionPolicy c
     }
 
     /// <summary>Throws when the path takes no more writes; the caller holds <see cref="CommitLock"/>.</summary>
+    public virtual Exception? Failure => null;
+
     protected virtual void ThrowIfUnavailable()
     {
         if (_disposed)

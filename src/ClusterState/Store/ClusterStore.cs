@@ -211,6 +211,12 @@ public sealed class ClusterStore : IClusterStore
     /// <summary>The Raft peer behind a replicated store; null otherwise.</summary>
     internal RaftPeer? RaftPeer => (_commitPath as ReplicatedCommitPath)?.Peer;
 
+    /// <summary>True once the store has been disposed.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Why the store stopped taking writes (its log or its Raft peer failed); null while it works.</summary>
+    internal Exception? CommitFailure => _commitPath.Failure;
+
     /// <inheritdoc />
     public IResourceCollection<T> Collection<T>()
         where T : ClusterObject => Typed<T>();
