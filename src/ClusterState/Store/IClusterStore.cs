@@ -54,6 +54,18 @@ public interface IClusterStore : IDisposable
         where T : ClusterObject;
 
     /// <summary>
+    /// On a Raft peer: the id of the leader this peer follows (its own id when it leads; 0 while there is none).
+    /// Always 0 on a single-node store.
+    /// </summary>
+    ulong Leader { get; }
+
+    /// <summary>
+    /// On a Raft peer: the group's membership as this peer has applied it (voters, learners, and the outgoing
+    /// voters while a change is under way). Null on a single-node store.
+    /// </summary>
+    RaftMembership? Membership { get; }
+
+    /// <summary>
     /// Starts a transaction across kinds: <c>If</c> compares, <c>Then</c> operations when all hold, <c>Else</c>
     /// operations otherwise; committed atomically as one revision.
     /// </summary>

@@ -57,5 +57,13 @@ public sealed class HealthCheckTests
 
         Assert.That(entry.Data["raft.node"], Is.EqualTo(1UL));
         Assert.That(entry.Data["raft.leader"], Is.Not.EqualTo(0UL));
+
+        // Leadership and membership through the interface a program is given.
+        var store = first.GetRequiredService<IClusterStore>();
+        Assert.That(store.Leader, Is.EqualTo(entry.Data["raft.leader"]));
+        Assert.That(store.Membership!.Voters, Is.EquivalentTo(voters));
+        using var single = new ClusterStore();
+        Assert.That(((IClusterStore)single).Leader, Is.Zero);
+        Assert.That(((IClusterStore)single).Membership, Is.Null);
     }
 }
