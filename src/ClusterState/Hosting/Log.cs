@@ -29,6 +29,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Snapshot {Snapshot} is damaged and was set aside as {SetAside}; opening from an older snapshot and the log after it instead")]
     public static partial void SnapshotDamaged(ILogger logger, string snapshot, string setAside, Exception exception);
 
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Raft peer {Peer}: leader is now {Leader} in term {Term} (0: none known)")]
+    public static partial void LeaderChanged(ILogger logger, ulong peer, ulong leader, long term);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Raft peer {Peer}: membership is now {Membership}")]
+    public static partial void MembershipChanged(ILogger logger, ulong peer, Replication.Raft.Membership membership);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Raft peer {Peer}: installed the leader's snapshot at log index {Index} (revision {Revision})")]
+    public static partial void SnapshotInstalled(ILogger logger, ulong peer, long index, long revision);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Connected to Raft peer {Peer} at {Address} (wire version {Version})")]
     public static partial void TransportConnected(ILogger logger, ulong peer, string address, byte version);
 

@@ -2,6 +2,8 @@ using System.Threading.Channels;
 using ClusterState.Persistence;
 using ClusterState.Replication.Raft;
 using ClusterState.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterState.Replication;
 
@@ -17,6 +19,9 @@ internal sealed class RaftPeer : IDisposable
     private readonly MvccStore _state;
     private readonly RaftOptions _options;
     private readonly CompactionPolicy _compaction;
+
+    /// <summary>Where leader changes, membership changes and snapshot installs are logged.</summary>
+    private readonly ILogger _logger;
 
     /// <summary>Where the peer persists its log (null: in memory only, lost when the process ends).</summary>
     private readonly RaftDiskStorage? _storage;
@@ -60,8 +65,9 @@ internal sealed class RaftPeer : IDisposable
     /// Starts the peer: with <paramref name="storage"/>, from what it persisted (its snapshot restored into
     /// <paramref name="state"/> and the committed entries after it applied before this returns).
     /// </summary>
-    public RaftPeer(RaftOptions options, MvccStore state, CompactionPolicy compaction, TimeProvider time, RaftDiskStorage? storage = null)
+    public RaftPeer(RaftOptions options, MvccStore state, CompactionPolicy compaction, TimeProvider time, RaftDiskStorage? storage = null, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _options = options;
         _state = state;
         _compaction = compaction;
@@ -381,6 +387,7 @@ internal sealed class RaftPeer : IDisposable
             if (ready.Snapshot is { } snapshot)
             {
                 InstallSnapshot(snapshot.Data);
+                Log.SnapshotInstalled(_logger, Id, snapshot.Index, _state.Revision);
             }
 
             foreach (var entry in ready.CommittedEntries)
@@ -403,11 +410,17 @@ internal sealed class RaftPeer : IDisposable
             }
         }
 
+        if (_node.Leader != _leader)
+        {
+            Log.LeaderChanged(_logger, Id, _node.Leader, _node.Term);
+        }
+
         Volatile.Write(ref _leader, _node.Leader);
         Stats.Publish(_node.Term, _node.Leader, _node.Log.Committed, _node.Log.Applied);
         var membership = _node.Membership;
         if (!membership.Equals(_membership))
         {
+            Log.MembershipChanged(_logger, Id, membership);
             Volatile.Write(ref _membership, membership);
         }
 

@@ -103,7 +103,7 @@ public sealed class ClusterStore : IClusterStore
                 var storage = new RaftDiskStorage(Path.Combine(directory.Root, "raft"), _options.Durability == DurabilityMode.Fsync);
                 try
                 {
-                    return new ReplicatedCommitPath(new RaftPeer(durableRaft, State, compaction, _time, storage));
+                    return new ReplicatedCommitPath(new RaftPeer(durableRaft, State, compaction, _time, storage, Logger));
                 }
                 catch
                 {
@@ -117,7 +117,7 @@ public sealed class ClusterStore : IClusterStore
         }
 
         return _options.Raft is { } raft
-            ? new ReplicatedCommitPath(new RaftPeer(raft, State, compaction, _time))
+            ? new ReplicatedCommitPath(new RaftPeer(raft, State, compaction, _time, logger: Logger))
             : new LocalCommitPath(State, compaction);
     }
 
