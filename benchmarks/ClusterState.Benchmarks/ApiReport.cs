@@ -3,6 +3,8 @@ using ClusterState.Kubernetes.Api;
 using ClusterState.Model;
 using k8s;
 
+using static ClusterState.Benchmarks.ReportTiming;
+
 namespace ClusterState.Benchmarks;
 
 /// <summary>
@@ -133,36 +135,4 @@ internal static class ApiReport
         times.Sort();
         Console.WriteLine($"from nothing to an endpoint that answers a Service list: first in the process {first:F0} ms, then median {times[5]:F1} ms (min {times[0]:F1}, max {times[^1]:F1})");
     }
-
-    private static double Median(int runs, Action action)
-    {
-        action();
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            action();
-            times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        return times[runs / 2];
-    }
-
-    private static async Task<double> MedianAsync(int runs, Func<Task> action)
-    {
-        await action();
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await action();
-            times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        return times[runs / 2];
-    }
-
-    private static string Ms(double ms) => ms < 1 ? $"{ms * 1000:F0} µs" : $"{ms:F1} ms";
 }

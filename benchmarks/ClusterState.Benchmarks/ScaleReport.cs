@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using ClusterState.Model;
 
+using static ClusterState.Benchmarks.ReportTiming;
+
 namespace ClusterState.Benchmarks;
 
 /// <summary>
@@ -246,21 +248,4 @@ internal static class ScaleReport
             Ports = [new ServicePort { Name = "http", Port = 80, TargetPort = 8080 }],
         },
     };
-
-    private static double Median(int runs, Action action)
-    {
-        action();
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            action();
-            times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        return times[runs / 2];
-    }
-
-    private static string Ms(double ms) => ms < 1 ? $"{ms * 1000:F0} µs" : $"{ms:F1} ms";
 }

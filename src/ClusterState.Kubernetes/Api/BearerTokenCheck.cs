@@ -14,6 +14,11 @@ internal static class BearerTokenCheck
     public static Func<HttpContext, RequestDelegate, Task> Create(string token)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
+        if (token.Any(c => c is < '!' or > '~'))
+        {
+            throw new ArgumentException("KubernetesApiOptions.BearerToken must be visible ASCII (no spaces or control characters): it travels in an HTTP header.", nameof(token));
+        }
+
         var expected = Encoding.UTF8.GetBytes("Bearer " + token);
         return (context, next) =>
         {

@@ -52,6 +52,9 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var certificate = options.Certificate;
+
+        // Checked before anything is built: a bad token leaves nothing to clean up.
+        var tokenCheck = options.BearerToken is { } token ? BearerTokenCheck.Create(token) : null;
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(options.Address, options.Port, listen =>
         {
             if (certificate is not null)
@@ -60,9 +63,9 @@ public sealed class KubernetesApiServer : IAsyncDisposable
             }
         }));
         var app = builder.Build();
-        if (options.BearerToken is { } token)
+        if (tokenCheck is not null)
         {
-            app.Use(BearerTokenCheck.Create(token));
+            app.Use(tokenCheck);
         }
 
         var handlers = new ApiHandlers(store, options);
@@ -106,7 +109,7 @@ public sealed class KubernetesApiServer : IAsyncDisposable
             server: {Url.ToString().TrimEnd('/')}{(_certificate is null ? string.Empty : "\n    certificate-authority-data: " + Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificate.ExportCertificatePem())))}
         users:
         - name: clusterstate
-          user: {(_token is null ? "{}" : "{token: \"" + _token + "\"}")}
+          user: {(_token is null ? "{}" : "{token: \"" + System.Text.Json.JsonEncodedText.Encode(_token) + "\"}")}
         contexts:
         - name: clusterstate
           context:

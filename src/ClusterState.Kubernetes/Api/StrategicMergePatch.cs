@@ -23,18 +23,25 @@ internal static class StrategicMergePatch
     private const string DeleteFromPrimitiveList = "$deleteFromPrimitiveList/";
 
     /// <summary>Merge keys of the mergeable lists of maps, by kind and dotted field path.</summary>
+    /// <summary>The Kubernetes kinds of this library: those that take a strategic merge patch.</summary>
+    private static readonly ResourceKind[] Kinds =
+    [
+        ResourceKind.Service, ResourceKind.Endpoints, ResourceKind.EndpointSlice, ResourceKind.NetworkPolicy, ResourceKind.Namespace,
+        ResourceKind.Pod, ResourceKind.Node, ResourceKind.ServiceCIDR, ResourceKind.IPAddress,
+    ];
+
     private static readonly Dictionary<(ResourceKind Kind, string Path), string> MergeKeys = BuildMergeKeys();
 
     /// <summary>The mergeable lists of primitives (merged as sets), by kind and dotted field path.</summary>
     private static readonly HashSet<(ResourceKind Kind, string Path)> PrimitiveSets = BuildPrimitiveSets();
 
     /// <summary>Whether <paramref name="kind"/> takes a strategic merge patch (the built-in kinds do).</summary>
-    public static bool Supports(ResourceKind kind) =>
-        kind == ResourceKind.Service || kind == ResourceKind.Endpoints || kind == ResourceKind.EndpointSlice || kind == ResourceKind.NetworkPolicy
-        || kind == ResourceKind.Namespace || kind == ResourceKind.Pod || kind == ResourceKind.Node || kind == ResourceKind.ServiceCIDR
-        || kind == ResourceKind.IPAddress;
+    public static bool Supports(ResourceKind kind) => Kinds.Contains(kind);
 
-    /// <summary>Applies <paramref name="patch"/> (a JSON object) to <paramref name="document"/>, an object of <paramref name="kind"/>.</summary>
+    /// <summary>
+    /// Applies <paramref name="patch"/> (a JSON object) to <paramref name="document"/>, an object of
+    /// <paramref name="kind"/> that the caller owns: it is changed in place, and returned.
+    /// </summary>
     /// <exception cref="JsonException">The patch is not an object, a list item lacks its merge key, or a directive is malformed.</exception>
     public static JsonObject Apply(ResourceKind kind, JsonObject document, JsonNode? patch)
     {
@@ -46,6 +53,10 @@ internal static class StrategicMergePatch
         return MergeMap(kind, string.Empty, document, patchObject) ?? throw new JsonException("A strategic merge patch cannot delete the whole object.");
     }
 
+    /// <summary>
+    /// <paramref name="original"/> (a node of the document being patched, or null for a new one) merged with
+    /// <paramref name="patch"/>: changed in place and returned, or a new node (a replacement), or null (deleted).
+    /// </summary>
     private static JsonObject? MergeMap(ResourceKind kind, string path, JsonObject? original, JsonObject patch)
     {
         switch (Directive(patch))
@@ -60,7 +71,7 @@ internal static class StrategicMergePatch
                 throw new JsonException($"unknown $patch directive \"{other}\" at {Display(path)}");
         }
 
-        var result = (JsonObject?)original?.DeepClone() ?? [];
+        var result = original ?? [];
         foreach (var (key, value) in patch)
         {
             if (key.StartsWith('$'))
@@ -75,19 +86,10 @@ internal static class StrategicMergePatch
                     result.Remove(key);
                     break;
                 case JsonObject map:
-                    var merged = MergeMap(kind, fieldPath, result[key] as JsonObject, map);
-                    if (merged is null)
-                    {
-                        result.Remove(key);
-                    }
-                    else
-                    {
-                        result[key] = merged;
-                    }
-
+                    Set(result, key, MergeMap(kind, fieldPath, result[key] as JsonObject, map));
                     break;
                 case JsonArray list:
-                    result[key] = MergeList(kind, fieldPath, result[key] as JsonArray, list);
+                    Set(result, key, MergeList(kind, fieldPath, result[key] as JsonArray, list));
                     break;
                 default:
                     result[key] = value.DeepClone();
@@ -124,6 +126,7 @@ internal static class StrategicMergePatch
         return result;
     }
 
+    /// <summary><paramref name="original"/> merged with <paramref name="patch"/> as the list's strategy says: changed in place and returned, or a new list.</summary>
     private static JsonArray MergeList(ResourceKind kind, string path, JsonArray? original, JsonArray patch)
     {
         if (patch.Any(item => item is JsonObject map && Directive(map) == "replace"))
@@ -133,7 +136,7 @@ internal static class StrategicMergePatch
 
         if (MergeKeys.TryGetValue((kind, path), out var mergeKey))
         {
-            var result = (JsonArray?)original?.DeepClone() ?? [];
+            var result = original ?? [];
             foreach (var item in patch)
             {
                 var map = item as JsonObject ?? throw new JsonException($"{Display(path)} holds objects merged by \"{mergeKey}\"");
@@ -152,7 +155,11 @@ internal static class StrategicMergePatch
 
                 if (at >= 0)
                 {
-                    result[at] = MergeMap(kind, path, result[at] as JsonObject, map);
+                    var merged = MergeMap(kind, path, result[at] as JsonObject, map);
+                    if (!ReferenceEquals(merged, result[at]))
+                    {
+                        result[at] = merged;
+                    }
                 }
                 else
                 {
@@ -165,7 +172,7 @@ internal static class StrategicMergePatch
 
         if (PrimitiveSets.Contains((kind, path)))
         {
-            var result = (JsonArray?)original?.DeepClone() ?? [];
+            var result = original ?? [];
             foreach (var item in patch.Where(item => !result.Any(existing => JsonNode.DeepEquals(existing, item))))
             {
                 result.Add(item?.DeepClone());
@@ -199,7 +206,9 @@ internal static class StrategicMergePatch
             return;
         }
 
-        var items = list.Select(item => item?.DeepClone()).ToList();
+        // The items are taken out of the list (detached, not copied) and put back in the wanted order.
+        var items = list.ToList();
+        list.Clear();
         var ordered = new List<JsonNode?>();
         foreach (var wanted in order)
         {
@@ -212,7 +221,23 @@ internal static class StrategicMergePatch
             }
         }
 
-        result[field] = new JsonArray([.. ordered, .. items]);
+        foreach (var item in ordered.Concat(items))
+        {
+            list.Add(item);
+        }
+    }
+
+    /// <summary>Puts <paramref name="value"/> at <paramref name="key"/> (removes the key for null), unless it is there already.</summary>
+    private static void Set(JsonObject map, string key, JsonNode? value)
+    {
+        if (value is null)
+        {
+            map.Remove(key);
+        }
+        else if (!ReferenceEquals(map[key], value))
+        {
+            map[key] = value;
+        }
     }
 
     private static int IndexOf(JsonArray list, string mergeKey, JsonNode key)
@@ -245,7 +270,7 @@ internal static class StrategicMergePatch
     private static Dictionary<(ResourceKind, string), string> BuildMergeKeys()
     {
         var keys = new Dictionary<(ResourceKind, string), string>();
-        foreach (var kind in new[] { ResourceKind.Service, ResourceKind.Endpoints, ResourceKind.EndpointSlice, ResourceKind.NetworkPolicy, ResourceKind.Namespace, ResourceKind.Pod, ResourceKind.Node, ResourceKind.ServiceCIDR, ResourceKind.IPAddress })
+        foreach (var kind in Kinds)
         {
             keys[(kind, "metadata.ownerReferences")] = "uid";
         }
@@ -269,7 +294,7 @@ internal static class StrategicMergePatch
     private static HashSet<(ResourceKind, string)> BuildPrimitiveSets()
     {
         var sets = new HashSet<(ResourceKind, string)>();
-        foreach (var kind in new[] { ResourceKind.Service, ResourceKind.Endpoints, ResourceKind.EndpointSlice, ResourceKind.NetworkPolicy, ResourceKind.Namespace, ResourceKind.Pod, ResourceKind.Node, ResourceKind.ServiceCIDR, ResourceKind.IPAddress })
+        foreach (var kind in Kinds)
         {
             sets.Add((kind, "metadata.finalizers"));
         }

@@ -59,7 +59,6 @@ internal sealed class RaftPeer : IDisposable
     /// its previous life (its old entries may still be applied after it restarts).
     /// </summary>
     private long _sequence = DateTime.UtcNow.Ticks;
-    private ulong _leader;
 
     /// <summary>
     /// Starts the peer: with <paramref name="storage"/>, from what it persisted (its snapshot restored into
@@ -103,7 +102,7 @@ internal sealed class RaftPeer : IDisposable
     public RaftPeerStats Stats { get; } = new();
 
     /// <summary>The leader this peer knows (0: none yet).</summary>
-    public ulong Leader => Volatile.Read(ref _leader);
+    public ulong Leader => Stats.Leader;
 
     public bool IsLeader => Leader == Id;
 
@@ -410,12 +409,12 @@ internal sealed class RaftPeer : IDisposable
             }
         }
 
-        if (_node.Leader != _leader)
+        // Logged before it is published, so that whoever sees the new leader finds the line written.
+        if (_node.Leader != Stats.Leader)
         {
             Log.LeaderChanged(_logger, Id, _node.Leader, _node.Term);
         }
 
-        Volatile.Write(ref _leader, _node.Leader);
         Stats.Publish(_node.Term, _node.Leader, _node.Log.Committed, _node.Log.Applied);
         var membership = _node.Membership;
         if (!membership.Equals(_membership))

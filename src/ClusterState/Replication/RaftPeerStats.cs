@@ -28,18 +28,17 @@ internal sealed class RaftPeerStats
 
     public long Forwarded => Volatile.Read(ref _forwarded);
 
-    /// <summary>Publishes the node's state after a round; the caller is the peer's loop.</summary>
+    /// <summary>Publishes the node's state after a round, counting a change of leader; the caller is the peer's loop.</summary>
     public void Publish(long term, ulong leader, long commitIndex, long appliedIndex)
     {
         Volatile.Write(ref _term, term);
+        Volatile.Write(ref _commitIndex, commitIndex);
+        Volatile.Write(ref _appliedIndex, appliedIndex);
         if ((long)leader != _leader)
         {
             Volatile.Write(ref _leaderChanges, _leaderChanges + 1);
             Volatile.Write(ref _leader, (long)leader);
         }
-
-        Volatile.Write(ref _commitIndex, commitIndex);
-        Volatile.Write(ref _appliedIndex, appliedIndex);
     }
 
     /// <summary>Counts a proposal taken by the loop, forwarded to the leader or not; the caller is the peer's loop.</summary>

@@ -50,6 +50,14 @@ public sealed class ApiSecurityAndPreconditionTests
     }
 
     [Test]
+    public void A_token_that_cannot_travel_in_a_header_is_refused_before_anything_starts()
+    {
+        using var store = new ClusterStore();
+        var error = Assert.ThrowsAsync<ArgumentException>(async () => await KubernetesApiServer.StartAsync(store, new KubernetesApiOptions { BearerToken = "two words" }));
+        Assert.That(error!.Message, Does.Contain("BearerToken"));
+    }
+
+    [Test]
     public async Task Delete_preconditions_on_resource_version_and_uid_refuse_a_stale_delete()
     {
         using var store = new ClusterStore();
