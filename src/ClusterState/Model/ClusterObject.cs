@@ -42,6 +42,28 @@ public abstract record ClusterObject
     }
 
     /// <summary>
+    /// True when writing this object over <paramref name="stored"/> would change nothing: they are equal once the
+    /// fields the store assigns (uid, resourceVersion, revisions, version, generation, creation time) are set aside.
+    /// </summary>
+    internal bool HasSameContentAs(ClusterObject stored)
+    {
+        var m = stored.Metadata;
+        var aligned = this with
+        {
+            Metadata = Metadata with
+            {
+                Uid = m.Uid,
+                ResourceVersion = m.ResourceVersion,
+                CreateRevision = m.CreateRevision,
+                Version = m.Version,
+                Generation = m.Generation,
+                CreationTimestamp = m.CreationTimestamp,
+            },
+        };
+        return aligned.Equals(stored);
+    }
+
+    /// <summary>
     /// This object with the parts many objects hold in equal copies (selectors, port lists) replaced by the
     /// <paramref name="interner"/>'s shared instances; metadata is the caller's. Kinds without such parts return themselves.
     /// </summary>
