@@ -11,7 +11,9 @@ public static class ManifestStoreExtensions
     /// Creates each object that does not exist and replaces each that does (its server-owned metadata kept), all in
     /// one transaction: every object lands at one revision, or none does. A write by someone else between reading and
     /// committing makes the transaction's compares fail, and the apply starts again from the new state. Objects of
-    /// namespaced kinds without a namespace go to <paramref name="defaultNamespace"/>, as kubectl does.
+    /// namespaced kinds without a namespace go to <paramref name="defaultNamespace"/>, as kubectl does. An object that
+    /// is already stored as the manifest says is left as it is (no new resourceVersion); when none changes, nothing is
+    /// written.
     /// </summary>
     /// <returns>The transaction's result: its revision and each object as stored, in the order given.</returns>
     /// <exception cref="ValidationException">An object breaks its kind's rules, or two name the same object; nothing is written.</exception>
@@ -38,7 +40,7 @@ public static class ManifestStoreExtensions
                 else
                 {
                     compares.Add(new Compare(obj.Kind, meta.Namespace, meta.Name, CompareTarget.ResourceVersion, CompareOperator.Equal, stored.Metadata.ResourceVersion));
-                    operations.Add(TxnOperation.UpdateUnconditionally(obj));
+                    operations.Add(TxnOperation.UpdateUnconditionally(obj).OnlyIfChanged());
                 }
             }
 

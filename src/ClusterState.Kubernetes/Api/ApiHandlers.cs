@@ -116,7 +116,8 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
                     break;
                 case "PUT" when name is not null:
                     var replacement = await Body(context, kind, ns, name).ConfigureAwait(false);
-                    var operation = replacement.Metadata.ResourceVersion > 0 ? TxnOperation.Update(replacement) : TxnOperation.UpdateUnconditionally(replacement);
+                    // As the API server: an update that changes nothing writes nothing (no new resourceVersion, no watch event).
+                    var operation = (replacement.Metadata.ResourceVersion > 0 ? TxnOperation.Update(replacement) : TxnOperation.UpdateUnconditionally(replacement)).OnlyIfChanged();
                     var updated = await store.Transaction().Then(operation).CommitAsync(context.RequestAborted).ConfigureAwait(false);
                     await Object(context, 200, updated.Results[0]!).ConfigureAwait(false);
                     break;
@@ -210,7 +211,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
             var expected = obj.Metadata.ResourceVersion > 0 ? obj.Metadata.ResourceVersion : current.Metadata.ResourceVersion;
             try
             {
-                var result = await store.Transaction().Then(TxnOperation.Update(obj with { Metadata = obj.Metadata with { ResourceVersion = expected } })).CommitAsync(context.RequestAborted).ConfigureAwait(false);
+                var result = await store.Transaction().Then(TxnOperation.Update(obj with { Metadata = obj.Metadata with { ResourceVersion = expected } }).OnlyIfChanged()).CommitAsync(context.RequestAborted).ConfigureAwait(false);
                 await Object(context, 200, result.Results[0]!).ConfigureAwait(false);
                 return;
             }
@@ -263,7 +264,7 @@ internal sealed class ApiHandlers(IClusterStore store, KubernetesApiOptions opti
 
             stored["status"] = status;
             var obj = KubernetesJson.Deserialize(stored.ToJsonString());
-            var result = await store.Transaction().Then(TxnOperation.Update(obj)).CommitAsync(context.RequestAborted).ConfigureAwait(false);
+            var result = await store.Transaction().Then(TxnOperation.Update(obj).OnlyIfChanged()).CommitAsync(context.RequestAborted).ConfigureAwait(false);
             await Object(context, 200, result.Results[0]!).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }

@@ -50,10 +50,10 @@ internal sealed class ClusterStoreMetrics : IDisposable
 
     public void RecordCommit(TxnResult result)
     {
-        if (result.Results.Count > 0)
+        if (result.Writes > 0)
         {
             Interlocked.Increment(ref _commits);
-            Interlocked.Add(ref _objectWrites, result.Results.Count);
+            Interlocked.Add(ref _objectWrites, result.Writes);
         }
     }
 

@@ -5,19 +5,27 @@ using ClusterState.Persistence;
 namespace ClusterState.Replication;
 
 /// <summary>
-/// The replicated form of a write request: <c>[u8 format 3][u64 origin node][u64 sequence][request]</c>, kinds by
-/// name and objects in the object codec's format 2 (and of a compaction, format 2). Every peer applies the same
-/// request bytes in the same order; the origin matches its waiting caller by (origin, sequence).
+/// The replicated form of a write request: <c>[u8 format 4][u64 origin node][u64 sequence][request]</c>, kinds by
+/// name, objects in the object codec's format 2, and a flags byte per operation (bit 0: skip the update when it changes
+/// nothing); a compaction is format 2. Every peer applies the same request bytes in the same order; the origin matches
+/// its waiting caller by (origin, sequence).
 /// </summary>
 /// <remarks>
-/// Format 1, the first release's request with kinds by number, is still read (a log written by it replays). A peer
-/// of the first release cannot read format 3: upgrade every peer of a group before it writes.
+/// Format 3 (the same without the flags byte) and format 1 (the first release's, kinds by number) are still read: a
+/// log written by them replays. A peer of an earlier release cannot read format 4: upgrade every peer of a group
+/// before it writes.
 /// </remarks>
 internal static class TxnRequestCodec
 {
-    private const byte FormatVersion = 3;
+    private const byte FormatVersion = 4;
+
+    /// <summary>Format 4 without the per-operation flags byte.</summary>
+    private const byte UnflaggedFormatVersion = 3;
 
     private const byte LegacyFormatVersion = 1;
+
+    /// <summary>Bit 0 of an operation's flags byte: <see cref="TxnOperation.SkipIfUnchanged"/>.</summary>
+    private const byte SkipIfUnchangedFlag = 1;
 
     /// <summary>The first byte of a replicated compaction: <c>[2][u64 origin][u64 sequence][varint revision]</c>.</summary>
     private const byte CompactionFormat = 2;
@@ -74,7 +82,7 @@ internal static class TxnRequestCodec
     {
         var d = new BinaryDecoder(bytes, source);
         var version = d.ReadByte();
-        return version is FormatVersion or LegacyFormatVersion or CompactionFormat ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
+        return version is FormatVersion or UnflaggedFormatVersion or LegacyFormatVersion or CompactionFormat ? (d.ReadUInt64Fixed(), d.ReadUInt64Fixed()) : throw d.Corrupt($"unknown request format {version}");
     }
 
     /// <exception cref="UnknownKindException">The request names a kind not registered with <paramref name="kinds"/>.</exception>
@@ -84,7 +92,7 @@ internal static class TxnRequestCodec
         var version = d.ReadByte();
         var format = version switch
         {
-            FormatVersion => ObjectCodec.FormatVersion,
+            FormatVersion or UnflaggedFormatVersion => ObjectCodec.FormatVersion,
             LegacyFormatVersion => ObjectCodec.LegacyFormatVersion,
             _ => throw d.Corrupt($"unknown request format {version}"),
         };
@@ -105,8 +113,9 @@ internal static class TxnRequestCodec
             compares[i] = new Compare(ObjectCodec.ReadKind(ref d, kinds, format).Kind, d.ReadString(), d.ReadString(), d.ReadEnum<CompareTarget>(), d.ReadEnum<CompareOperator>(), d.ReadVarInt());
         }
 
-        var success = ReadOperations(ref d, kinds, format);
-        var failure = ReadOperations(ref d, kinds, format);
+        var flagged = version == FormatVersion;
+        var success = ReadOperations(ref d, kinds, format, flagged);
+        var failure = ReadOperations(ref d, kinds, format, flagged);
         return (origin, sequence, TxnRequest.Restore(compares, success, failure, new DateTimeOffset(ticks, TimeSpan.Zero), prefix, uidBase));
     }
 
@@ -120,6 +129,7 @@ internal static class TxnRequestCodec
             e.WriteString(op.Namespace);
             e.WriteString(op.Name);
             e.WriteVarInt(op.ExpectedResourceVersion);
+            e.WriteByte(op.SkipIfUnchanged ? SkipIfUnchangedFlag : (byte)0);
             e.WriteBool(op.Object is not null);
             if (op.Object is { } obj)
             {
@@ -128,7 +138,7 @@ internal static class TxnRequestCodec
         }
     }
 
-    private static TxnOperation[] ReadOperations(ref BinaryDecoder d, KindRegistry kinds, byte format)
+    private static TxnOperation[] ReadOperations(ref BinaryDecoder d, KindRegistry kinds, byte format, bool flagged)
     {
         var operations = d.ReadCount(minBytesPerItem: 3) is var count and > 0 ? new TxnOperation[count] : [];
         for (var i = 0; i < operations.Length; i++)
@@ -138,8 +148,14 @@ internal static class TxnRequestCodec
             var ns = d.ReadString();
             var name = d.ReadString();
             var expected = d.ReadVarInt();
+            var flags = flagged ? d.ReadByte() : (byte)0;
+            if ((flags & ~SkipIfUnchangedFlag) != 0 || (flags != 0 && type != TxnOperationType.Update))
+            {
+                throw d.Corrupt($"operation flags {flags} are not valid for a {type}");
+            }
+
             var obj = d.ReadBool() ? ObjectCodec.Read(ref d, kinds, format) : null;
-            operations[i] = TxnOperation.Restore(type, kind, ns, name, obj, expected);
+            operations[i] = TxnOperation.Restore(type, kind, ns, name, obj, expected, flags != 0);
         }
 
         return operations;

@@ -42,7 +42,7 @@ internal sealed partial class MvccStore
         var operations = succeeded ? request.Success : request.Failure;
         if (operations.Length == 0)
         {
-            return new TxnResult(succeeded, current, []);
+            return new TxnResult(succeeded, current, [], 0);
         }
 
         if (current >= MaxRevision)
@@ -58,7 +58,9 @@ internal sealed partial class MvccStore
             _staged = new KeyHistory?[operations.Length];
         }
 
+        // Changes (and their keys' histories) are packed at the front: an update that changes nothing makes none.
         var histories = _staged;
+        var count = 0;
         try
         {
             for (var i = 0; i < operations.Length; i++)
@@ -67,24 +69,41 @@ internal sealed partial class MvccStore
                 var name = new ObjectName(operation.Namespace, operation.Name);
                 var history = Table(operation.Kind).Find(name);
                 var stored = history?.Latest;
-                histories[i] = history;
-                changes[i] = Stage(request, i, operation, stored, next);
-                results[i] = changes[i].Object;
+                if (Stage(request, i, operation, stored, next) is { } change)
+                {
+                    histories[count] = history;
+                    changes[count++] = change;
+                    results[i] = change.Object;
+                }
+                else
+                {
+                    results[i] = stored;
+                }
+            }
+
+            if (count == 0)
+            {
+                return new TxnResult(succeeded, current, results, 0);
             }
 
             // Every check passed: nothing below can fail, so the batch lands whole.
-            for (var i = 0; i < operations.Length; i++)
+            for (var i = 0; i < count; i++)
             {
                 var change = changes[i];
 
                 // A new key is named by the stored object, whose strings are the shared ones.
-                var history = histories[i] ?? Table(operations[i].Kind).GetOrAddLocked(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
+                var history = histories[i] ?? Table(change.Object.Kind).GetOrAddLocked(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
                 history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object);
             }
         }
         finally
         {
             Array.Clear(histories, 0, operations.Length);
+        }
+
+        if (count < changes.Length)
+        {
+            Array.Resize(ref changes, count);
         }
 
         batch = new CommittedBatch(next, changes);
@@ -95,7 +114,7 @@ internal sealed partial class MvccStore
             Publish(next);
         }
 
-        return new TxnResult(succeeded, next, results);
+        return new TxnResult(succeeded, next, results, count);
     }
 
     /// <summary>
@@ -336,8 +355,11 @@ internal sealed partial class MvccStore
         return new StateImage(revision, objects, Log.Get(revision)?.Changes);
     }
 
-    /// <summary>Checks one operation against the stored object and builds the change it makes at revision <paramref name="next"/>.</summary>
-    private Change Stage(TxnRequest request, int index, TxnOperation operation, ClusterObject? stored, long next)
+    /// <summary>
+    /// Checks one operation against the stored object and builds the change it makes at revision
+    /// <paramref name="next"/>; null for an update that asked to be skipped and would change nothing.
+    /// </summary>
+    private Change? Stage(TxnRequest request, int index, TxnOperation operation, ClusterObject? stored, long next)
     {
         switch (operation.Type)
         {
@@ -377,6 +399,10 @@ internal sealed partial class MvccStore
             case TxnOperationType.Update:
             {
                 var current = CheckExisting(operation, stored);
+                if (operation.SkipIfUnchanged && operation.Object!.HasSameContentAs(current))
+                {
+                    return null;
+                }
 
                 // What did not change is taken from the current version: the history then holds one copy of it.
                 var obj = operation.Object!.ShareUnchanged(current, out var specDiffers);

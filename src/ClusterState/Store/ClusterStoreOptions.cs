@@ -42,6 +42,14 @@ public sealed class ClusterStoreOptions
     public long? HistoryRetention { get; set; } = 10_000;
 
     /// <summary>
+    /// Makes every update this store proposes skip itself when it would change nothing (see
+    /// <see cref="TxnOperation.OnlyIfChanged"/>): no new resourceVersion, no watch event, as the Kubernetes API server
+    /// behaves. Default false: every update writes a revision, as etcd does. Per operation, use
+    /// <see cref="TxnOperation.OnlyIfChanged"/> instead.
+    /// </summary>
+    public bool SkipUnchangedUpdates { get; set; }
+
+    /// <summary>
     /// How often watchers that asked for progress notifications receive a bookmark carrying the current revision
     /// while they are caught up. Default: 10 minutes, like etcd's progress-notify interval.
     /// </summary>

@@ -21,7 +21,7 @@ public enum TxnOperationType
 /// </summary>
 public sealed record TxnOperation
 {
-    private TxnOperation(TxnOperationType type, ResourceKind kind, string @namespace, string name, ClusterObject? obj, long expectedResourceVersion)
+    private TxnOperation(TxnOperationType type, ResourceKind kind, string @namespace, string name, ClusterObject? obj, long expectedResourceVersion, bool skipIfUnchanged = false)
     {
         Type = type;
         Kind = kind;
@@ -29,6 +29,7 @@ public sealed record TxnOperation
         Name = name;
         Object = obj;
         ExpectedResourceVersion = expectedResourceVersion;
+        SkipIfUnchanged = skipIfUnchanged;
     }
 
     /// <summary>What the operation does.</summary>
@@ -48,6 +49,26 @@ public sealed record TxnOperation
 
     /// <summary>The resourceVersion the stored object must have, or 0 for none.</summary>
     public long ExpectedResourceVersion { get; }
+
+    /// <summary>
+    /// For an update: write nothing when the object equals the stored one but for the fields the store assigns (see
+    /// <see cref="OnlyIfChanged"/>).
+    /// </summary>
+    public bool SkipIfUnchanged { get; }
+
+    /// <summary>
+    /// This update, made a no-op when it would change nothing: when <see cref="Object"/> equals the stored object once
+    /// uid, resourceVersion, revisions, version, generation and creation time are set aside, the stored object is left
+    /// as it is (no new resourceVersion, no watch event; the result is the stored object), as the Kubernetes API server
+    /// does with an update that changes nothing. Preconditions still apply. A transaction of such operations only
+    /// commits a revision when one of them changes something. The choice travels with the request, so every replica
+    /// of a Raft group makes the same one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The operation is not an update.</exception>
+    public TxnOperation OnlyIfChanged() =>
+        Type == TxnOperationType.Update
+            ? SkipIfUnchanged ? this : new(Type, Kind, Namespace, Name, Object, ExpectedResourceVersion, skipIfUnchanged: true)
+            : throw new InvalidOperationException($"Only an update can be skipped when unchanged; this is a {Type} of {Describe(Kind, Namespace, Name)}.");
 
     /// <summary>Creates <paramref name="obj"/>; fails with <see cref="AlreadyExistsException"/> when it exists.</summary>
     public static TxnOperation Create(ClusterObject obj)
@@ -105,8 +126,8 @@ public sealed record TxnOperation
     }
 
     /// <summary>Rebuilds an operation read back from the replicated log (validated when it was first proposed).</summary>
-    internal static TxnOperation Restore(TxnOperationType type, ResourceKind kind, string @namespace, string name, ClusterObject? obj, long expectedResourceVersion) =>
-        new(type, kind, @namespace, name, obj, expectedResourceVersion);
+    internal static TxnOperation Restore(TxnOperationType type, ResourceKind kind, string @namespace, string name, ClusterObject? obj, long expectedResourceVersion, bool skipIfUnchanged) =>
+        new(type, kind, @namespace, name, obj, expectedResourceVersion, skipIfUnchanged);
 
     internal static string Describe(ResourceKind kind, string? @namespace, string? name) =>
         string.IsNullOrEmpty(@namespace) ? $"{kind} {name}" : $"{kind} {@namespace}/{name}";

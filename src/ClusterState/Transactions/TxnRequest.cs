@@ -65,6 +65,12 @@ internal sealed class TxnRequest
 
         CheckBranch(success, "then", options);
         CheckBranch(failure, "else", options);
+        if (options.SkipUnchangedUpdates)
+        {
+            success = SkipUnchanged(success);
+            failure = SkipUnchanged(failure);
+        }
+
         // Reserve a uid for every operation of the longer branch: either may run, and unused values cost nothing.
         var uidBase = uids.Reserve(Math.Max(success.Length, failure.Length));
         return new TxnRequest(compares, success, failure, time.GetUtcNow(), uids.Prefix, uidBase);
@@ -80,6 +86,26 @@ internal sealed class TxnRequest
 
     /// <summary>The uid for the object created by operation <paramref name="index"/> of the request.</summary>
     public Guid UidFor(int index) => UidGenerator.Compose(UidPrefix, UidBase + index);
+
+    /// <summary>The branch with every update made to skip itself when it changes nothing; the same array when there is none to change.</summary>
+    private static TxnOperation[] SkipUnchanged(TxnOperation[] operations)
+    {
+        var marked = operations;
+        for (var i = 0; i < operations.Length; i++)
+        {
+            if (operations[i] is { Type: TxnOperationType.Update, SkipIfUnchanged: false } update)
+            {
+                if (ReferenceEquals(marked, operations))
+                {
+                    marked = (TxnOperation[])operations.Clone();
+                }
+
+                marked[i] = update.OnlyIfChanged();
+            }
+        }
+
+        return marked;
+    }
 
     private static void CheckBranch(TxnOperation[] operations, string branch, ClusterStoreOptions options)
     {

@@ -5,11 +5,12 @@ namespace ClusterState;
 /// <summary>The outcome of a committed transaction.</summary>
 public sealed class TxnResult
 {
-    internal TxnResult(bool succeeded, long revision, ClusterObject?[] results)
+    internal TxnResult(bool succeeded, long revision, ClusterObject?[] results, int writes)
     {
         Succeeded = succeeded;
         Revision = revision;
         Results = results;
+        Writes = writes;
     }
 
     /// <summary>True when every compare held and the <c>Then</c> branch ran; false when the <c>Else</c> branch ran.</summary>
@@ -19,8 +20,12 @@ public sealed class TxnResult
     public long Revision { get; }
 
     /// <summary>
-    /// One entry per operation of the branch that ran: the stored object for creates and updates, the deleted
-    /// object's last state for deletes.
+    /// One entry per operation of the branch that ran: the stored object for creates and updates (for an update
+    /// skipped because it changed nothing, the object as it was already stored), the deleted object's last state for
+    /// deletes.
     /// </summary>
     public IReadOnlyList<ClusterObject?> Results { get; }
+
+    /// <summary>Objects the branch created, changed or deleted (skipped updates not counted); 0 when it committed no revision.</summary>
+    internal int Writes { get; }
 }

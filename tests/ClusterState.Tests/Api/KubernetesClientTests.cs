@@ -44,6 +44,13 @@ public sealed class KubernetesClientTests
 
         var merged = await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"metadata":{"labels":{"tier":"front","app":null}}}""", V1Patch.PatchType.MergePatch), "web", "shop");
         Assert.That(merged.Metadata.Labels, Is.EquivalentTo(new Dictionary<string, string> { ["tier"] = "front" }), "null removes a key");
+
+        // As on an API server, a replace or a patch that changes nothing writes nothing: same resourceVersion.
+        var revision = store.Revision;
+        var unchanged = await client.CoreV1.ReplaceNamespacedServiceAsync(merged, "web", "shop");
+        var samePatch = await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"metadata":{"labels":{"tier":"front"}}}""", V1Patch.PatchType.MergePatch), "web", "shop");
+        Assert.That((unchanged.Metadata.ResourceVersion, samePatch.Metadata.ResourceVersion), Is.EqualTo((merged.Metadata.ResourceVersion, merged.Metadata.ResourceVersion)));
+        Assert.That(store.Revision, Is.EqualTo(revision));
         var failedTest = Assert.ThrowsAsync<HttpOperationException>(async () => await client.CoreV1.PatchNamespacedServiceAsync(
             new V1Patch("""[{"op":"test","path":"/spec/clusterIP","value":"10.96.9.9"},{"op":"replace","path":"/spec/clusterIP","value":"10.96.0.11"}]""", V1Patch.PatchType.JsonPatch), "web", "shop"));
         Assert.That(failedTest!.Response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
