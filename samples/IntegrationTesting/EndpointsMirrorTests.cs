@@ -1,42 +1,39 @@
 using ClusterState;
+using ClusterState.Controllers;
 using ClusterState.Model;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace IntegrationTesting;
 
 /// <summary>
 /// How to test a controller against an embedded store: a fresh in-memory store per test (it is ready as soon as it
-/// is constructed), the controller running on it in the background, and assertions that wait on the store's
-/// watch for the state the controller should reach, instead of sleeping.
+/// is constructed), the controller running on it in the background, and assertions that wait on the store's watch
+/// for the state the controller should reach (<c>WaitForAsync</c>), instead of sleeping.
 /// </summary>
 public sealed class EndpointsMirrorTests
 {
     private ClusterStore _store = null!;
-    private CancellationTokenSource _stop = null!;
-    private Task _controller = null!;
+    private InformerFactory _informers = null!;
+    private Controller<Service> _controller = null!;
 
     [SetUp]
-    public void StartStoreAndController()
+    public async Task StartStoreAndController()
     {
         _store = new ClusterStore();
-        _stop = new CancellationTokenSource();
-        _controller = Task.Run(() => new EndpointsMirror(_store).RunAsync(_stop.Token));
+        _informers = new InformerFactory(_store);
+        var options = new ControllerOptions<Service>();
+        EndpointsMirror.Configure(options);
+        _controller = new Controller<Service>(_informers, new EndpointsMirror(_store, _informers), options);
+        await _controller.StartAsync(CancellationToken.None);
     }
 
     [TearDown]
     public async Task StopController()
     {
-        await _stop.CancelAsync();
-        try
-        {
-            await _controller;
-        }
-        catch (OperationCanceledException)
-        {
-            // The controller stops by cancellation.
-        }
-
-        _stop.Dispose();
+        await _controller.StopAsync(CancellationToken.None);
+        _controller.Dispose();
+        await _informers.DisposeAsync();
         _store.Dispose();
     }
 
@@ -74,13 +71,18 @@ public sealed class EndpointsMirrorTests
     }
 
     [Test]
-    public async Task The_store_can_come_from_dependency_injection_too()
+    public async Task The_same_controller_runs_in_a_generic_host()
     {
-        var services = new ServiceCollection().AddClusterState(o => o.HistoryRetention = 1_000);
-        await using var provider = services.BuildServiceProvider();
-        var store = provider.GetRequiredService<IClusterStore>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddClusterState(o => o.HistoryRetention = 1_000);
+        builder.Services.AddController<Service, EndpointsMirror>(EndpointsMirror.Configure);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var store = host.Services.GetRequiredService<IClusterStore>();
         await store.Services.CreateAsync(Web());
-        Assert.That(store.Services.Get("default", "web"), Is.Not.Null);
+        await Eventually(store.Endpoints, "default", "web", _ => true);
+        await host.StopAsync();
     }
 
     /// <summary>Waits, on a watch rather than by polling, until the object exists and satisfies the condition.</summary>
@@ -88,40 +90,14 @@ public sealed class EndpointsMirrorTests
         where T : ClusterObject
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var list = collection.List(new ListOptions { Namespace = ns });
-        if (list.Items.FirstOrDefault(o => o.Metadata.Name == name) is { } current && condition(current))
-        {
-            return current;
-        }
-
-        await foreach (var change in collection.WatchAsync(new WatchOptions { Namespace = ns, Name = name, StartRevision = list.Revision + 1 }, timeout.Token))
-        {
-            if (change.Type != WatchEventType.Deleted && change.Object is { } obj && condition(obj))
-            {
-                return obj;
-            }
-        }
-
-        throw new AssertionException("unreachable");
+        return (await collection.WaitForAsync(ns, name, o => o is not null && condition(o), timeout.Token))!;
     }
 
     private static async Task EventuallyGone<T>(IResourceCollection<T> collection, string ns, string name)
         where T : ClusterObject
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var list = collection.List(new ListOptions { Namespace = ns });
-        if (list.Items.All(o => o.Metadata.Name != name))
-        {
-            return;
-        }
-
-        await foreach (var change in collection.WatchAsync(new WatchOptions { Namespace = ns, Name = name, StartRevision = list.Revision + 1 }, timeout.Token))
-        {
-            if (change.Type == WatchEventType.Deleted)
-            {
-                return;
-            }
-        }
+        await collection.WaitForAsync(ns, name, o => o is null, timeout.Token);
     }
 
     private static Service Web() => new()

@@ -59,18 +59,6 @@ public sealed class ExposedAtAnnotatorTests
     private static async Task UntilAnnotated(ClusterStore store, string name, string value)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        bool Done() => store.Services.Get("shop", name)?.Metadata.Annotations.TryGetValue(ExposedAtAnnotator.Annotation, out var v) == true && v == value;
-        if (Done())
-        {
-            return;
-        }
-
-        await foreach (var _ in store.Services.WatchAsync(new WatchOptions { Namespace = "shop", Name = name, StartRevision = 1 }, timeout.Token))
-        {
-            if (Done())
-            {
-                return;
-            }
-        }
+        await store.Services.WaitForAsync("shop", name, s => s?.Metadata.Annotations.TryGetValue(ExposedAtAnnotator.Annotation, out var v) == true && v == value, timeout.Token);
     }
 }

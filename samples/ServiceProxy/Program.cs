@@ -1,24 +1,35 @@
 using ClusterState;
+using ClusterState.Controllers;
 using ClusterState.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using ServiceProxy;
 
-// A kube-proxy-like controller on an embedded, in-memory ClusterState store. The program seeds the store itself
-// (as a cluster's API would), so it runs alone: each step below is a write, and the controller prints how the
-// routing table (cluster IP:port -> ready backends) changes in response.
-using var store = new ClusterStore();
-var proxy = new ProxyController(store, Console.Out);
-using var stop = new CancellationTokenSource();
+// A kube-proxy-like controller in a Generic Host, on an embedded, in-memory ClusterState store. The program seeds
+// the store itself (as a cluster's API would), so it runs alone: each step below is a write, and the controller
+// prints how the routing table (cluster IP:port -> ready backends) changes in response.
+var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddClusterState(o => o.WatchProgressInterval = TimeSpan.FromMilliseconds(5));
+builder.Services.AddSingleton(new RoutingTable(Console.Out));
+builder.Services.AddController<Service, ProxyReconciler>(o => o.Watch<EndpointSlice>(ProxyReconciler.ServiceOf));
+using var host = builder.Build();
 
-Console.WriteLine("ServiceProxy: watching Services and EndpointSlices");
-var running = proxy.RunAsync(stop.Token);
+Console.WriteLine("ServiceProxy: reconciling Services and their EndpointSlices");
+await host.StartAsync();
+var store = host.Services.GetRequiredService<IClusterStore>();
+var informers = host.Services.GetRequiredService<InformerFactory>();
+var proxy = host.Services.GetServices<IHostedService>().OfType<Controller<Service>>().Single();
 
 async Task Step(string what, Func<Task> write)
 {
     Console.WriteLine($"- {what}");
     await write();
 
-    // Wait until the controller has caught up with this write, so the output reads in order.
-    while (proxy.SyncedRevision < store.Revision)
+    // Wait until the informers have seen this write and the controller has nothing left to do, so the output reads in order.
+    var revision = store.Revision;
+    while (informers.Informers.Any(i => i.Revision < revision) || proxy.Queue.Count + proxy.Queue.ProcessingCount > 0)
     {
         await Task.Delay(1);
     }
@@ -95,10 +106,9 @@ await Step("delete Service shop/cart and its slice together", async () =>
         .CommitAsync());
 
 Console.WriteLine($"Final routing table at revision {store.Revision}:");
-foreach (var line in proxy.Describe())
+foreach (var line in host.Services.GetRequiredService<RoutingTable>().Describe())
 {
     Console.WriteLine("  " + line);
 }
 
-await stop.CancelAsync();
-await running;
+await host.StopAsync();
