@@ -36,8 +36,14 @@ public sealed class Informer<T> : IInformer
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The cache: namespace, then name. Written only by the loop under <see cref="_dispatch"/>; read by anyone.</summary>
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, T>> _byNamespace = new(StringComparer.Ordinal);
+    /// <summary>The cache. Written only by the loop under <see cref="_dispatch"/>; read by anyone.</summary>
+    private readonly ConcurrentDictionary<ObjectKey, T> _items = new();
+
+    /// <summary>The cached keys by namespace, changed only when a key comes or goes (not when its object changes).</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<ObjectKey, byte>> _byNamespace = new(StringComparer.Ordinal);
+
+    /// <summary>Carries the new object into, and the replaced one out of, the cache's add-or-update (one writer: reused).</summary>
+    private readonly Replacement _replacement = new();
 
     /// <summary>The user's indexes by name, each kept by the loop as the cache changes.</summary>
     private readonly ConcurrentDictionary<string, InformerIndex<T>> _indexes = new(StringComparer.Ordinal);
@@ -52,7 +58,6 @@ public sealed class Informer<T> : IInformer
     private IInformerHandler<T>[] _handlers = [];
 
     private long _revision;
-    private int _count;
     private int _running;
 
     /// <summary>An informer of <typeparamref name="T"/> objects in <paramref name="store"/>; it does nothing until run.</summary>
@@ -76,17 +81,16 @@ public sealed class Informer<T> : IInformer
     public long Revision => Volatile.Read(ref _revision);
 
     /// <inheritdoc/>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _items.Count;
 
     /// <inheritdoc/>
     public Task WaitForSyncAsync(CancellationToken cancellationToken = default) => _synced.Task.WaitAsync(cancellationToken);
 
     /// <summary>The cached object, or null.</summary>
-    public T? Get(string @namespace, string name) =>
-        _byNamespace.TryGetValue(@namespace, out var names) && names.TryGetValue(name, out var obj) ? obj : null;
+    public T? Get(string @namespace, string name) => Get(new ObjectKey(@namespace, name));
 
     /// <summary>The cached object, or null.</summary>
-    public T? Get(ObjectKey key) => Get(key.Namespace, key.Name);
+    public T? Get(ObjectKey key) => _items.TryGetValue(key, out var obj) ? obj : null;
 
     /// <summary>Every cached object, in no particular order.</summary>
     public IReadOnlyList<T> List() => List(null);
@@ -94,18 +98,24 @@ public sealed class Informer<T> : IInformer
     /// <summary>The cached objects of one namespace (of every namespace when null), in no particular order.</summary>
     public IReadOnlyList<T> List(string? @namespace)
     {
-        if (@namespace is not null)
+        if (@namespace is null)
         {
-            return _byNamespace.TryGetValue(@namespace, out var names) ? [.. names.Values] : [];
+            return [.. _items.Values];
         }
 
-        var all = new List<T>(Count);
-        foreach (var names in _byNamespace.Values)
+        var found = new List<T>();
+        if (_byNamespace.TryGetValue(@namespace, out var keys))
         {
-            all.AddRange(names.Values);
+            foreach (var key in keys.Keys)
+            {
+                if (_items.TryGetValue(key, out var obj))
+                {
+                    found.Add(obj);
+                }
+            }
         }
 
-        return all;
+        return found;
     }
 
     /// <summary>The cached objects whose labels match <paramref name="selector"/>, in one namespace or all.</summary>
@@ -286,19 +296,19 @@ public sealed class Informer<T> : IInformer
             var seen = new HashSet<ObjectKey>(listed.Count);
             foreach (var obj in listed)
             {
-                seen.Add(ObjectKey.Of(obj));
-                var old = Get(obj.Metadata.Namespace, obj.Metadata.Name);
-                if (old is null || old.Metadata.ResourceVersion != obj.Metadata.ResourceVersion)
+                var key = ObjectKey.Of(obj);
+                seen.Add(key);
+                if (Get(key)?.Metadata.ResourceVersion != obj.Metadata.ResourceVersion)
                 {
-                    Put(old, obj, initial);
+                    Put(obj, initial);
                 }
             }
 
-            foreach (var obj in List())
+            foreach (var key in _items.Keys)
             {
-                if (!seen.Contains(ObjectKey.Of(obj)))
+                if (!seen.Contains(key))
                 {
-                    Remove(obj);
+                    Remove(key);
                 }
             }
 
@@ -310,21 +320,17 @@ public sealed class Informer<T> : IInformer
         return revision;
     }
 
-    private void Apply(WatchEvent<T> change)
+    internal void Apply(WatchEvent<T> change)
     {
         lock (_dispatch)
         {
             switch (change.Type)
             {
                 case WatchEventType.Added or WatchEventType.Modified when change.Object is { } obj:
-                    Put(Get(obj.Metadata.Namespace, obj.Metadata.Name), obj, initial: false);
+                    Put(obj, initial: false);
                     break;
                 case WatchEventType.Deleted when change.Object is { } obj:
-                    if (Get(obj.Metadata.Namespace, obj.Metadata.Name) is { } cached)
-                    {
-                        Remove(cached);
-                    }
-
+                    Remove(ObjectKey.Of(obj));
                     break;
             }
 
@@ -335,19 +341,21 @@ public sealed class Informer<T> : IInformer
         }
     }
 
-    /// <summary>Stores <paramref name="obj"/> (replacing <paramref name="old"/>) and tells the handlers. Under <see cref="_dispatch"/>.</summary>
-    private void Put(T? old, T obj, bool initial)
+    /// <summary>Stores <paramref name="obj"/> (replacing what the cache held under its key) and tells the handlers. Under <see cref="_dispatch"/>.</summary>
+    private void Put(T obj, bool initial)
     {
-        var ns = obj.Metadata.Namespace;
-        if (!_byNamespace.TryGetValue(ns, out var names))
-        {
-            names = _byNamespace.GetOrAdd(ns, static _ => new ConcurrentDictionary<string, T>(StringComparer.Ordinal));
-        }
+        var key = ObjectKey.Of(obj);
 
-        names[obj.Metadata.Name] = obj;
+        // One lookup both stores the object and hands back the one it replaced.
+        _replacement.New = obj;
+        _replacement.Old = null;
+        _items.AddOrUpdate(key, static (_, r) => r.New!, Replacement.Swap, _replacement);
+        var old = _replacement.Old;
+        _replacement.New = null;
+        _replacement.Old = null;
         if (old is null)
         {
-            Interlocked.Increment(ref _count);
+            _byNamespace.GetOrAdd(key.Namespace, static _ => new ConcurrentDictionary<ObjectKey, byte>())[key] = 0;
         }
 
         foreach (var index in _indexes.Values)
@@ -368,17 +376,17 @@ public sealed class Informer<T> : IInformer
         }
     }
 
-    /// <summary>Removes <paramref name="cached"/> and tells the handlers. Under <see cref="_dispatch"/>.</summary>
-    private void Remove(T cached)
+    /// <summary>Removes the object cached under <paramref name="key"/>, if any, and tells the handlers. Under <see cref="_dispatch"/>.</summary>
+    private void Remove(ObjectKey key)
     {
-        var ns = cached.Metadata.Namespace;
-        if (_byNamespace.TryGetValue(ns, out var names) && names.TryRemove(cached.Metadata.Name, out _))
+        if (!_items.TryRemove(key, out var cached))
         {
-            Interlocked.Decrement(ref _count);
-            if (names.IsEmpty)
-            {
-                _byNamespace.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, T>>(ns, names));
-            }
+            return;
+        }
+
+        if (_byNamespace.TryGetValue(key.Namespace, out var keys) && keys.TryRemove(key, out _) && keys.IsEmpty)
+        {
+            _byNamespace.TryRemove(new KeyValuePair<string, ConcurrentDictionary<ObjectKey, byte>>(key.Namespace, keys));
         }
 
         foreach (var index in _indexes.Values)
@@ -429,6 +437,19 @@ public sealed class Informer<T> : IInformer
         lock (_dispatch)
         {
             _handlers = [.. _handlers.Where(h => !ReferenceEquals(h, handler))];
+        }
+    }
+
+    /// <summary>The new object going into the cache and the one it replaced coming out.</summary>
+    private sealed class Replacement
+    {
+        public T? New;
+        public T? Old;
+
+        public static T Swap(ObjectKey key, T old, Replacement replacement)
+        {
+            replacement.Old = old;
+            return replacement.New!;
         }
     }
 

@@ -34,5 +34,25 @@ internal sealed class InformerIndex<T>(Func<T, IEnumerable<string>> indexKeys)
         }
     }
 
-    private string[] Values(T obj) => [.. indexKeys(obj).Distinct(StringComparer.Ordinal)];
+    /// <summary>The distinct values <paramref name="obj"/> is filed under (most functions give one or none: no copies then).</summary>
+    private string[] Values(T obj)
+    {
+        var values = indexKeys(obj);
+        if (values is string[] { Length: <= 1 } small)
+        {
+            return small;
+        }
+
+        var distinct = new List<string>();
+        foreach (var value in values)
+        {
+            ArgumentNullException.ThrowIfNull(value, "index value");
+            if (!distinct.Contains(value, StringComparer.Ordinal))
+            {
+                distinct.Add(value);
+            }
+        }
+
+        return [.. distinct];
+    }
 }

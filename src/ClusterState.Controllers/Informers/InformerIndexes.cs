@@ -9,7 +9,7 @@ public static class InformerIndexes
     public static Func<ClusterObject, IEnumerable<string>> ByLabel(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return obj => obj.Metadata.Labels.TryGetValue(key, out var value) ? [value] : [];
+        return obj => obj.Metadata.Labels.TryGetValue(key, out var value) ? new[] { value } : Array.Empty<string>();
     }
 
     /// <summary>
@@ -26,6 +26,6 @@ public static class InformerIndexes
         where T : ClusterObject
     {
         ArgumentNullException.ThrowIfNull(field);
-        return obj => field(obj) is { } value ? [value] : [];
+        return obj => field(obj) is { } value ? new[] { value } : Array.Empty<string>();
     }
 }
