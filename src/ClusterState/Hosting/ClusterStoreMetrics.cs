@@ -19,7 +19,7 @@ internal sealed class ClusterStoreMetrics : IDisposable
     private long _commits;
     private long _objectWrites;
 
-    public ClusterStoreMetrics(IMeterFactory? factory, MvccStore state, WatchHub hub, string storeName, RaftPeer? raft)
+    public ClusterStoreMetrics(IMeterFactory? factory, MvccStore state, WatchHub hub, string storeName, RaftPeer? raft, DurationRecorder? syncTimer)
     {
         _ownsMeter = factory is null;
         _meter = factory?.Create(ClusterStateInstrumentation.MeterName) ?? new Meter(ClusterStateInstrumentation.MeterName);
@@ -34,6 +34,9 @@ internal sealed class ClusterStoreMetrics : IDisposable
         _meter.CreateObservableUpDownCounter("clusterstate.watch.watchers", () => new Measurement<int>(hub.WatcherCount, _tags), "{watcher}", "Active watches.");
         Counter("clusterstate.watch.events_delivered", () => hub.EventsDelivered, "{event}", "Watch events delivered to subscribers.");
         Gauge("clusterstate.watch.max_lag", hub.MaxLag, "{revision}", "Revisions the furthest-behind watch has yet to read.");
+        CommitDuration.Attach(_meter.CreateHistogram<double>("clusterstate.store.commit_duration", "s", "Time from a write request being validated to its committed result (durable and replicated as the store requires)."), _tags);
+        hub.DeliveryLag.Attach(_meter.CreateHistogram<double>("clusterstate.watch.delivery_lag", "s", "Time from a batch being applied to a watch reading it, per watch and batch of its kinds."), _tags);
+        syncTimer?.Attach(_meter.CreateHistogram<double>("clusterstate.store.fsync_duration", "s", "Time one fsync of the write-ahead log (or of a Raft peer's log) took."), _tags);
         if (raft is not null)
         {
             var stats = raft.Stats;
@@ -48,8 +51,12 @@ internal sealed class ClusterStoreMetrics : IDisposable
         }
     }
 
-    public void RecordCommit(TxnResult result)
+    /// <summary>Times write requests; <see cref="RecordCommit"/> stops it.</summary>
+    public DurationRecorder CommitDuration { get; } = new();
+
+    public void RecordCommit(TxnResult result, long started)
     {
+        CommitDuration.Stop(started);
         if (result.Writes > 0)
         {
             Interlocked.Increment(ref _commits);

@@ -65,7 +65,10 @@ internal sealed class Snapshotter(MvccStore state, DataDirectory directory, Time
     /// <summary>Takes a snapshot now and returns its revision.</summary>
     public async Task<long> TakeAsync(CancellationToken cancellationToken)
     {
+        using var activity = Hosting.StoreActivities.Start("clusterstate.snapshot.write", "clusterstate.snapshot.directory", directory.Root);
         var image = state.CaptureCurrent();
+        activity?.SetTag("clusterstate.revision", image.Revision);
+        activity?.SetTag("clusterstate.objects", image.Objects.Count);
         var revision = image.Revision;
 
         var final = Path.Combine(directory.SnapshotPath, SnapshotName(revision));

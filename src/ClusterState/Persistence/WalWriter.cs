@@ -271,12 +271,17 @@ internal sealed class WalWriter : IDisposable
     private static Stream OpenFile(string path, bool create) =>
         new FileStream(path, create ? FileMode.CreateNew : FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
 
+    /// <summary>Times every fsync of the log (its histogram is attached by the store's metrics).</summary>
+    public Hosting.DurationRecorder SyncTimer { get; } = new();
+
     /// <summary>Flushes to the operating system, and to the disk (fsync) when <paramref name="toDisk"/>.</summary>
-    private static void Sync(Stream stream, bool toDisk)
+    private void Sync(Stream stream, bool toDisk)
     {
         if (stream is FileStream file)
         {
+            var started = toDisk ? SyncTimer.Start() : 0;
             file.Flush(flushToDisk: toDisk);
+            SyncTimer.Stop(started);
         }
         else
         {

@@ -12,6 +12,8 @@ namespace ClusterState.Replication;
 internal sealed class DurableCommitPath(MvccStore state, WalWriter wal, Snapshotter snapshotter, CompactionPolicy compaction)
     : SingleNodeCommitPath(state, compaction)
 {
+    public override Hosting.DurationRecorder SyncTimer => wal.SyncTimer;
+
     public override async ValueTask<TxnResult> CommitAsync(TxnRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -22,4 +22,7 @@ internal interface ICommitPath : IDisposable
 
     /// <summary>Why the path stopped taking writes (its log or its Raft peer failed); null while it works.</summary>
     Exception? Failure { get; }
+
+    /// <summary>Times this path's fsyncs (the write-ahead log's, or the Raft log's); null when it writes no disk.</summary>
+    Hosting.DurationRecorder? SyncTimer { get; }
 }

@@ -146,8 +146,13 @@ internal sealed class RaftDiskStorage : IDisposable
         }
 
         Segment.Write(_encoder.WrittenSpan);
+        var started = _fsync && mustSync ? SyncTimer.Start() : 0;
         Segment.Flush(flushToDisk: _fsync && mustSync);
+        SyncTimer.Stop(started);
     }
+
+    /// <summary>Times every fsync of the Raft log's appends (its histogram is attached by the store's metrics).</summary>
+    public Hosting.DurationRecorder SyncTimer { get; } = new();
 
     /// <summary>
     /// Saves <paramref name="snapshot"/> and rolls the log over: the new segment holds the hard

@@ -26,6 +26,9 @@ internal sealed class RaftPeer : IDisposable
     /// <summary>Where the peer persists its log (null: in memory only, lost when the process ends).</summary>
     private readonly RaftDiskStorage? _storage;
 
+    /// <summary>Times the fsyncs of this peer's Raft log; null for a peer in memory.</summary>
+    public Hosting.DurationRecorder? SyncTimer => _storage?.SyncTimer;
+
     /// <summary>The snapshot being built off the loop, if any (set and cleared by the loop).</summary>
     private Task<RaftSnapshot>? _snapshotting;
 
@@ -385,7 +388,13 @@ internal sealed class RaftPeer : IDisposable
 
             if (ready.Snapshot is { } snapshot)
             {
-                InstallSnapshot(snapshot.Data);
+                using (var activity = Hosting.StoreActivities.Start("clusterstate.raft.snapshot.install", ClusterStateInstrumentation.RaftNodeTag, (long)Id))
+                {
+                    activity?.SetTag("clusterstate.raft.index", snapshot.Index);
+                    InstallSnapshot(snapshot.Data);
+                    activity?.SetTag("clusterstate.revision", _state.Revision);
+                }
+
                 Log.SnapshotInstalled(_logger, Id, snapshot.Index, _state.Revision);
             }
 
@@ -498,8 +507,12 @@ internal sealed class RaftPeer : IDisposable
             var term = log.Term(index);
             var membership = _node.MembershipAt(index);
             var storage = _storage;
+            var id = (long)Id;
             _snapshotting = Task.Run(() =>
             {
+                using var activity = Hosting.StoreActivities.Start("clusterstate.raft.snapshot.write", ClusterStateInstrumentation.RaftNodeTag, id);
+                activity?.SetTag("clusterstate.raft.index", index);
+                activity?.SetTag("clusterstate.revision", revision);
                 using var buffer = new MemoryStream();
                 SnapshotFile.WriteAsync(buffer, image, _state.Kinds, DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
                 var snapshot = new RaftSnapshot(index, term, membership, buffer.ToArray());

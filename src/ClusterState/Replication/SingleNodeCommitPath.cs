@@ -57,6 +57,8 @@ internal abstract class SingleNodeCommitPath(MvccStore state, CompactionPolicy c
     /// <summary>Throws when the path takes no more writes; the caller holds <see cref="CommitLock"/>.</summary>
     public virtual Exception? Failure => null;
 
+    public virtual Hosting.DurationRecorder? SyncTimer => null;
+
     protected virtual void ThrowIfUnavailable()
     {
         if (_disposed)

@@ -22,4 +22,7 @@ internal sealed class CommittedBatch(long revision, Change[] changes)
     public long Revision { get; } = revision;
 
     public Change[] Changes { get; } = changes;
+
+    /// <summary>When this process applied the batch (<see cref="System.Diagnostics.Stopwatch"/> ticks): watch delivery lag is measured from it.</summary>
+    public long AppliedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
 }

@@ -78,7 +78,7 @@ public sealed class ClusterStore : IClusterStore
             throw;
         }
 
-        _metrics = new ClusterStoreMetrics(meterFactory, State, Hub, _options.Name, RaftPeer);
+        _metrics = new ClusterStoreMetrics(meterFactory, State, Hub, _options.Name, RaftPeer, _commitPath.SyncTimer);
 
         Kinds = [.. _options.Registry.All.Select(d => d.Kind)];
         _collections = [.. _options.Registry.All.Select(d => d.CreateCollection(this))];
@@ -266,8 +266,11 @@ public sealed class ClusterStore : IClusterStore
     public async Task<SnapshotInfo> SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        var activity = StoreActivities.Start("clusterstate.snapshot.save", ClusterStateInstrumentation.StoreTag, _options.Name);
         var image = State.CaptureCurrent();
-        return await SnapshotFile.WriteAsync(destination, image, _options.Registry, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("clusterstate.revision", image.Revision);
+        activity?.SetTag("clusterstate.objects", image.Objects.Count);
+        return await StoreActivities.TraceAsync(activity, SnapshotFile.WriteAsync(destination, image, _options.Registry, _time.GetUtcNow(), cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -387,15 +390,16 @@ public sealed class ClusterStore : IClusterStore
     private ValueTask<TxnResult> Commit(TxnRequest request, CancellationToken cancellationToken)
     {
         // A span only when something listens to the activity source: otherwise the write pays one null check.
-        if (StoreActivities.StartCommit(_options.Name, request) is { } activity)
+        var started = _metrics.CommitDuration.Start();
+        if (StoreActivities.HasListeners)
         {
-            return Traced(_commitPath.CommitAsync(request, cancellationToken), activity);
+            return Traced();
         }
 
         var pending = _commitPath.CommitAsync(request, cancellationToken);
         if (pending.IsCompletedSuccessfully)
         {
-            _metrics.RecordCommit(pending.Result);
+            _metrics.RecordCommit(pending.Result, started);
             return pending;
         }
 
@@ -404,22 +408,28 @@ public sealed class ClusterStore : IClusterStore
         async ValueTask<TxnResult> Recorded(ValueTask<TxnResult> commit)
         {
             var result = await commit.ConfigureAwait(false);
-            _metrics.RecordCommit(result);
+            _metrics.RecordCommit(result, started);
             return result;
         }
 
-        async ValueTask<TxnResult> Traced(ValueTask<TxnResult> commit, System.Diagnostics.Activity activity)
+        // The span is started in this async method, so that it is the current activity here (and in the commit path
+        // below) but never in the caller's context.
+        async ValueTask<TxnResult> Traced()
         {
-            using (activity)
+            using (var activity = StoreActivities.StartCommit(_options.Name, request))
             {
                 try
                 {
-                    var result = await commit.ConfigureAwait(false);
-                    _metrics.RecordCommit(result);
-                    StoreActivities.Committed(activity, result);
+                    var result = await _commitPath.CommitAsync(request, cancellationToken).ConfigureAwait(false);
+                    _metrics.RecordCommit(result, started);
+                    if (activity is not null)
+                    {
+                        StoreActivities.Committed(activity, result);
+                    }
+
                     return result;
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (activity is not null)
                 {
                     StoreActivities.Failed(activity, ex);
                     throw;

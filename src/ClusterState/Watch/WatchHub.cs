@@ -64,6 +64,9 @@ internal sealed class WatchHub : IDisposable
     public int WatcherCount => _watchers.Count;
 
     /// <summary>Events delivered by every watch, ended or active.</summary>
+    /// <summary>Times from a batch being applied to a watch reading it (attached by the store's metrics).</summary>
+    public Hosting.DurationRecorder DeliveryLag { get; } = new();
+
     public long EventsDelivered => Interlocked.Read(ref _retiredDelivered) + _watchers.Keys.Sum(w => w.Delivered);
 
     /// <summary>How many revisions the furthest-behind active watch has still to read.</summary>

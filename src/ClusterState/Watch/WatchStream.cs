@@ -70,6 +70,11 @@ internal static class WatchStream
                         }
                     }
 
+                    if (last >= 0 && hub.DeliveryLag.Enabled)
+                    {
+                        hub.DeliveryLag.Stop(batch.AppliedAt);
+                    }
+
                     for (var i = 0; i <= last; i++)
                     {
                         if (filter.Classify(changes[i], out var obj) is not { } type)
