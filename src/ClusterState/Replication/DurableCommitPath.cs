@@ -77,6 +77,13 @@ internal sealed class DurableCommitPath(MvccStore state, WalWriter wal, Snapshot
         return now > before ? wal.AppendCompaction(State.AppliedRevisionLocked, now) : Task.CompletedTask;
     }
 
+    /// <summary>Writes a snapshot now (after any background one), so that the log segments it covers are removed.</summary>
+    public async Task<long> SnapshotNowAsync(CancellationToken cancellationToken)
+    {
+        snapshotter.WaitIdle();
+        return await snapshotter.TakeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override void Dispose()
     {
         base.Dispose();

@@ -55,12 +55,54 @@ internal sealed class RaftDiskStorage : IDisposable
     /// </summary>
     public State Load()
     {
-        var snapshot = LoadSnapshot();
+        // Snapshots that were being written when the process died; the log still covers them.
+        DurableFiles.DeleteTemporaryFiles(_directory);
+        var read = Read(_directory);
+        if (read.UnstartedSegment is { } unstarted)
+        {
+            // Its header was being written when the process died: nothing in it was acknowledged.
+            File.Delete(unstarted);
+        }
+
+        var (hardState, entries, snapshot) = read.State;
+        _hardState = hardState;
+        if (read.LastSegment is not { } last)
+        {
+            _segmentNumber = 0;
+            StartSegment(hardState, snapshot is { } s ? (s.Index, s.Term) : null, entries);
+        }
+        else
+        {
+            _segmentNumber = SegmentNumber(last);
+            _segment = new FileStream(last, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            _segment.SetLength(read.ValidLength);
+            _segment.Position = read.ValidLength;
+        }
+
+        return read.State;
+    }
+
+    /// <summary>What <see cref="Read"/> found: the state, and where appending would continue.</summary>
+    /// <param name="State">The hard state, the entries after the snapshot and the newest snapshot.</param>
+    /// <param name="LastSegment">The segment appends continue in (null when there is none).</param>
+    /// <param name="ValidLength">Its length up to the end of its last whole record (a torn tail after it).</param>
+    /// <param name="UnstartedSegment">A last segment whose header was never completed (nothing in it was acknowledged).</param>
+    internal sealed record ReadResult(State State, string? LastSegment, long ValidLength, string? UnstartedSegment);
+
+    /// <summary>
+    /// Reads a peer's Raft directory without changing anything in it (a torn tail is left in place, temporary files are
+    /// ignored): what <see cref="Load"/> recovers, and what the command-line tool inspects.
+    /// </summary>
+    /// <exception cref="CorruptDataException">A file is damaged; names the file and offset.</exception>
+    internal static ReadResult Read(string directory)
+    {
+        var snapshot = LoadSnapshot(directory);
         var hardState = default(HardState);
         var entries = new List<LogEntry>();
         var snapshotIndex = snapshot?.Index ?? 0;
-        var segments = Segments();
+        var segments = Segments(directory);
         string? last = null;
+        string? unstarted = null;
         long validLength = 0;
         for (var s = 0; s < segments.Count; s++)
         {
@@ -71,8 +113,7 @@ internal sealed class RaftDiskStorage : IDisposable
             {
                 if (isLast && SegmentMagic.StartsWith(bytes))
                 {
-                    // Its header was being written when the process died: nothing in it was acknowledged.
-                    File.Delete(path);
+                    unstarted = path;
                     break;
                 }
 
@@ -87,7 +128,7 @@ internal sealed class RaftDiskStorage : IDisposable
 
         if (snapshot is { } snap && snapshotIndex > snap.Index)
         {
-            throw new CorruptDataException(_directory, 0, $"the log refers to a snapshot at index {snapshotIndex}, but the newest snapshot file covers {snap.Index}");
+            throw new CorruptDataException(directory, 0, $"the log refers to a snapshot at index {snapshotIndex}, but the newest snapshot file covers {snap.Index}");
         }
 
         if (snapshot is { } newest && snapshotIndex < newest.Index)
@@ -103,28 +144,9 @@ internal sealed class RaftDiskStorage : IDisposable
         }
 
         entries.RemoveAll(e => e.Index <= snapshotIndex);
-        _hardState = hardState;
-        if (last is null)
-        {
-            _segmentNumber = 0;
-            StartSegment(hardState, snapshot is { } s ? (s.Index, s.Term) : null, entries);
-        }
-        else
-        {
-            _segmentNumber = SegmentNumber(last);
-            _segment = new FileStream(last, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
-            _segment.SetLength(validLength);
-            _segment.Position = validLength;
-        }
-
-        return new State(hardState, entries, snapshot);
+        return new ReadResult(new State(hardState, entries, snapshot), last, validLength, unstarted);
     }
 
-    /// <summary>
-    /// Appends what a Ready asks to persist (entries replace the log from the first one's index) and syncs when
-    /// safety needs it: for entries, or a new term or vote. A change of the commit index alone is written but not
-    /// synced (as etcd-io/raft's MustSync): a commit index lost in a crash is learnt again from the leader.
-    /// </summary>
     public void Save(HardState? hardState, IReadOnlyList<LogEntry> entries)
     {
         if (hardState is null && entries.Count == 0)
@@ -335,12 +357,9 @@ internal sealed class RaftDiskStorage : IDisposable
         }
     }
 
-    private RaftSnapshot? LoadSnapshot()
+    private static RaftSnapshot? LoadSnapshot(string directory)
     {
-        // Snapshots that were being written when the process died; the log still covers them.
-        DurableFiles.DeleteTemporaryFiles(_directory);
-
-        var newest = DurableFiles.List(_directory, ".rsnap").LastOrDefault();
+        var newest = DurableFiles.List(directory, ".rsnap").LastOrDefault();
         if (newest is null)
         {
             return null;
@@ -379,7 +398,9 @@ internal sealed class RaftDiskStorage : IDisposable
         return new RaftSnapshot(index, term, membership, bytes[(headerLength + 4)..]);
     }
 
-    private List<string> Segments() => DurableFiles.List(_directory, ".rlog");
+    private List<string> Segments() => Segments(_directory);
+
+    private static List<string> Segments(string directory) => DurableFiles.List(directory, ".rlog");
 
     private static long SegmentNumber(string path) =>
         long.TryParse(Path.GetFileNameWithoutExtension(path), out var number) ? number : throw new CorruptDataException(path, 0, "a Raft log segment's name is not its number");

@@ -262,6 +262,13 @@ public sealed class ClusterStore : IClusterStore
     public IAsyncEnumerable<WatchEvent<ClusterObject>> WatchAsync(WatchOptions? options = null, CancellationToken cancellationToken = default) =>
         WatchStream.Open<ClusterObject>(Hub, null, options, cancellationToken);
 
+    /// <summary>Writes a snapshot of a durable store's directory now (its covered log segments are then removed); returns its revision.</summary>
+    /// <exception cref="InvalidOperationException">The store is not a single durable store.</exception>
+    internal Task<long> SnapshotNowAsync(CancellationToken cancellationToken) =>
+        _commitPath is DurableCommitPath durable
+            ? durable.SnapshotNowAsync(cancellationToken)
+            : throw new InvalidOperationException("Only a store on a data directory (not a Raft peer) writes snapshots of its directory.");
+
     /// <inheritdoc />
     public async Task<SnapshotInfo> SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken = default)
     {
