@@ -48,6 +48,9 @@ internal sealed class ClusterStoreMetrics : IDisposable
             Gauge("clusterstate.raft.log_entries", () => raft.LogEntries, "{entry}", "Entries in this peer's Raft log (bounded by snapshots).");
             Counter("clusterstate.raft.proposals", () => stats.Proposals, "{proposal}", "Writes and compactions proposed on this peer (forwarded ones included).");
             Counter("clusterstate.raft.forwarded", () => stats.Forwarded, "{proposal}", "Proposals this peer forwarded to the leader.");
+            Counter("clusterstate.raft.snapshots_sent", () => stats.SnapshotsSent, "{message}", "Snapshot messages this peer sent as leader to followers behind its log.");
+            Counter("clusterstate.raft.snapshots_installed", () => stats.SnapshotsInstalled, "{snapshot}", "Snapshots this peer installed from a leader.");
+            Counter("clusterstate.raft.dropped_messages", () => raft.DroppedMessages, "{message}", "Messages from this peer its transport dropped (a full send queue, a cut or faulty link).");
         }
     }
 

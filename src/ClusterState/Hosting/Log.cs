@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Snapshot {Snapshot} is damaged and was set aside as {SetAside}; opening from an older snapshot and the log after it instead")]
     public static partial void SnapshotDamaged(ILogger logger, string snapshot, string setAside, Exception exception);
 
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Raft peer {Peer}: no leader heard from; starting an election in term {Term}")]
+    public static partial void Campaigning(ILogger logger, ulong peer, long term);
+
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Raft peer {Peer}: leader is now {Leader} in term {Term} (0: none known)")]
     public static partial void LeaderChanged(ILogger logger, ulong peer, ulong leader, long term);
 

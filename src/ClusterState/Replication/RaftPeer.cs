@@ -26,6 +26,9 @@ internal sealed class RaftPeer : IDisposable
     /// <summary>Where the peer persists its log (null: in memory only, lost when the process ends).</summary>
     private readonly RaftDiskStorage? _storage;
 
+    /// <summary>The last term this peer logged a campaign in (loop only).</summary>
+    private long _campaignTerm;
+
     /// <summary>Times the fsyncs of this peer's Raft log; null for a peer in memory.</summary>
     public Hosting.DurationRecorder? SyncTimer => _storage?.SyncTimer;
 
@@ -395,6 +398,7 @@ internal sealed class RaftPeer : IDisposable
                     activity?.SetTag("clusterstate.revision", _state.Revision);
                 }
 
+                Stats.SnapshotInstalled();
                 Log.SnapshotInstalled(_logger, Id, snapshot.Index, _state.Revision);
             }
 
@@ -416,6 +420,13 @@ internal sealed class RaftPeer : IDisposable
             {
                 CompleteAppliedReads();
             }
+        }
+
+        // An election this peer starts: once per term it campaigns in.
+        if (_node.Role == RaftRole.Candidate && _node.Term != _campaignTerm)
+        {
+            _campaignTerm = _node.Term;
+            Log.Campaigning(_logger, Id, _node.Term);
         }
 
         // Logged before it is published, so that whoever sees the new leader finds the line written.
@@ -465,9 +476,17 @@ internal sealed class RaftPeer : IDisposable
     {
         foreach (var message in messages)
         {
+            if (message.Type == MessageType.Snapshot)
+            {
+                Stats.SnapshotSent();
+            }
+
             _options.Transport.Send(message);
         }
     }
+
+    /// <summary>Messages from this peer its transport dropped.</summary>
+    public long DroppedMessages => _options.Transport.DroppedFrom(Id);
 
     /// <summary>Entries in this peer's Raft log (bounded by snapshots).</summary>
     public long LogEntries => Volatile.Read(ref _logEntries);

@@ -13,6 +13,8 @@ internal sealed class RaftPeerStats
     private long _appliedIndex;
     private long _proposals;
     private long _forwarded;
+    private long _snapshotsSent;
+    private long _snapshotsInstalled;
 
     public long Term => Volatile.Read(ref _term);
 
@@ -27,6 +29,18 @@ internal sealed class RaftPeerStats
     public long Proposals => Volatile.Read(ref _proposals);
 
     public long Forwarded => Volatile.Read(ref _forwarded);
+
+    /// <summary>Snapshot messages (chunks) this peer sent as leader to followers that needed compacted entries.</summary>
+    public long SnapshotsSent => Volatile.Read(ref _snapshotsSent);
+
+    /// <summary>Snapshots this peer installed from a leader.</summary>
+    public long SnapshotsInstalled => Volatile.Read(ref _snapshotsInstalled);
+
+    /// <summary>Counts a snapshot chunk sent. Loop only.</summary>
+    public void SnapshotSent() => Volatile.Write(ref _snapshotsSent, _snapshotsSent + 1);
+
+    /// <summary>Counts a snapshot installed. Loop only.</summary>
+    public void SnapshotInstalled() => Volatile.Write(ref _snapshotsInstalled, _snapshotsInstalled + 1);
 
     /// <summary>Publishes the node's state after a round, counting a change of leader; the caller is the peer's loop.</summary>
     public void Publish(long term, ulong leader, long commitIndex, long appliedIndex)

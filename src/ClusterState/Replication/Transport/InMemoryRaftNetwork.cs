@@ -16,6 +16,9 @@ public sealed class InMemoryRaftNetwork : RaftTransport
     /// <summary>Directed links that deliver nothing; guarded by <see cref="_lock"/>.</summary>
     private readonly HashSet<(ulong From, ulong To)> _cut = [];
 
+    /// <summary>Messages dropped (by a cut link or a link's drop rate), by the node that sent them. Guarded by <c>_lock</c>.</summary>
+    private readonly Dictionary<ulong, long> _dropped = [];
+
     /// <summary>Faults of single directed links, over <see cref="Faults"/>; guarded by <see cref="_lock"/>.</summary>
     private readonly Dictionary<(ulong From, ulong To), RaftLinkFaults> _links = [];
     private readonly Random _random = new();
@@ -98,6 +101,14 @@ public sealed class InMemoryRaftNetwork : RaftTransport
 
     internal override void Unregister(ulong nodeId) => _peers.TryRemove(nodeId, out _);
 
+    internal override long DroppedFrom(ulong nodeId)
+    {
+        lock (_lock)
+        {
+            return _dropped.GetValueOrDefault(nodeId);
+        }
+    }
+
     internal override void Send(RaftMessage message)
     {
         RaftLinkFaults faults;
@@ -107,6 +118,7 @@ public sealed class InMemoryRaftNetwork : RaftTransport
         {
             if (_cut.Contains((message.From, message.To)))
             {
+                _dropped[message.From] = _dropped.GetValueOrDefault(message.From) + 1;
                 return;
             }
 
@@ -120,6 +132,7 @@ public sealed class InMemoryRaftNetwork : RaftTransport
             {
                 if (faults.DropRate > 0 && _random.NextDouble() < faults.DropRate)
                 {
+                    _dropped[message.From] = _dropped.GetValueOrDefault(message.From) + 1;
                     return;
                 }
 

@@ -21,4 +21,7 @@ public abstract class RaftTransport
 
     /// <summary>Sends <paramref name="message"/> to its <see cref="RaftMessage.To"/>; never blocks, may drop it.</summary>
     internal abstract void Send(RaftMessage message);
+
+    /// <summary>Messages from <paramref name="nodeId"/> this transport dropped (a full send queue, a cut or faulty link).</summary>
+    internal virtual long DroppedFrom(ulong nodeId) => 0;
 }

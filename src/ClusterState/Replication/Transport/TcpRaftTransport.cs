@@ -62,6 +62,9 @@ public sealed class TcpRaftTransport : RaftTransport, IAsyncDisposable, IDisposa
     /// <summary>Messages dropped because a peer's send queue was full.</summary>
     public long DroppedMessages => _senders.Values.Sum(s => s.Dropped);
 
+    /// <summary>One transport serves one node: everything it dropped came from that node.</summary>
+    internal override long DroppedFrom(ulong nodeId) => DroppedMessages;
+
     /// <summary>Connections refused or closed for misbehaving (wrong cluster, unknown peer, bad hello or certificate, oversized frame, too many connections, idle).</summary>
     public long RefusedConnections => Interlocked.Read(ref _refused);
 
