@@ -62,4 +62,16 @@ internal abstract class KindDescriptor(ResourceKind kind, Type clrType, IReadOnl
 
     /// <summary>The store's typed collection of this kind.</summary>
     public abstract object CreateCollection(ClusterStore store);
+
+    /// <summary>True when <see cref="WriteKubernetesBody"/> and <see cref="ReadKubernetesBody"/> work (a kind of a program's own with a JSON serializer).</summary>
+    public virtual bool HasKubernetesBody => false;
+
+    /// <summary>Writes the object's fields but apiVersion, kind and metadata as properties into <paramref name="writer"/>'s open object.</summary>
+    public virtual void WriteKubernetesBody(System.Text.Json.Utf8JsonWriter writer, ClusterObject obj) =>
+        throw new NotSupportedException($"{Kind.QualifiedName} has no Kubernetes JSON body of its own.");
+
+    /// <summary>Reads the fields <see cref="WriteKubernetesBody"/> writes into an object with <paramref name="metadata"/>.</summary>
+    /// <exception cref="System.Text.Json.JsonException">The JSON does not fit the kind.</exception>
+    public virtual ClusterObject ReadKubernetesBody(ReadOnlySpan<byte> json, ObjectMeta metadata) =>
+        throw new NotSupportedException($"{Kind.QualifiedName} has no Kubernetes JSON body of its own.");
 }

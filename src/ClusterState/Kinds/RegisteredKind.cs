@@ -77,4 +77,23 @@ internal sealed class RegisteredKind<T>(ResourceKind kind, KindSerializer<T> ser
     }
 
     public override object CreateCollection(ClusterStore store) => new ResourceCollection<T>(store, Kind);
+
+    /// <summary>A kind serialized as JSON (<see cref="KindSerializer.Json{T}"/>) is Kubernetes JSON too; a hand-written serializer's format is its own.</summary>
+    public override bool HasKubernetesBody => serializer is JsonKindSerializer<T>;
+
+    public override void WriteKubernetesBody(System.Text.Json.Utf8JsonWriter writer, ClusterObject obj)
+    {
+        if (serializer is not JsonKindSerializer<T> json)
+        {
+            base.WriteKubernetesBody(writer, obj);
+            return;
+        }
+
+        json.WriteKubernetesBody(writer, (T)obj);
+    }
+
+    public override ClusterObject ReadKubernetesBody(ReadOnlySpan<byte> json, ObjectMeta metadata) =>
+        serializer is JsonKindSerializer<T> kubernetes
+            ? (ClusterObject)kubernetes.ReadKubernetesBody(json) with { Metadata = metadata }
+            : base.ReadKubernetesBody(json, metadata);
 }

@@ -13,11 +13,17 @@ namespace ClusterState;
 /// string, times in RFC 3339, <c>metadata.uid</c> and <c>metadata.resourceVersion</c> as strings, and empty fields
 /// (null, empty strings and lists, false, 0) left out as Kubernetes' <c>omitempty</c> does. Trimming- and AOT-safe
 /// (source-generated).
+/// <para>
+/// Kinds of a program's own registered with a JSON serializer (<see cref="KindSerializer.Json{T}"/>, through
+/// <see cref="ClusterStoreOptions.AddKind{T}"/> in this process) are read and written too: <c>apiVersion</c>,
+/// <c>kind</c> and <c>metadata</c> as above, then the kind's fields from its JSON contract with camelCase names (a
+/// property's <c>[JsonPropertyName]</c> kept) and nulls left out. Their stored form is not changed by this.
+/// </para>
 /// </summary>
 /// <remarks>
 /// Reading ignores fields the model does not carry (<c>status.hostIP</c>'s siblings a model leaves out,
 /// <c>metadata.managedFields</c>, …), as Kubernetes' API server does by default, so real manifests load; it refuses
-/// JSON that is not an object of a built-in kind, with a <see cref="JsonException"/> (or
+/// JSON that is not an object of a kind it knows, with a <see cref="JsonException"/> (or
 /// <see cref="UnknownKindException"/> for an unknown <c>apiVersion</c>/<c>kind</c>). The store's own counters
 /// (create revision and version) are not part of the JSON.
 /// </remarks>
@@ -38,15 +44,18 @@ public static class KubernetesJson
         },
     };
 
-    /// <summary>True when <paramref name="kind"/> is read and written by this class (the built-in kinds).</summary>
+    /// <summary>
+    /// True when <paramref name="kind"/> is read and written by this class: the built-in kinds, and kinds of a
+    /// program's own registered with a JSON serializer (<see cref="KindSerializer.Json{T}"/>) in this process.
+    /// </summary>
     public static bool Supports(ResourceKind kind)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        return BuiltInKinds.All.Any(d => d.Kind == kind);
+        return BuiltInKinds.All.Any(d => d.Kind == kind) || RegisteredKinds.Contains(kind);
     }
 
     /// <summary>The object as Kubernetes' JSON.</summary>
-    /// <exception cref="UnknownKindException">The object is not of a built-in kind.</exception>
+    /// <exception cref="UnknownKindException">The object is not of a kind this class reads and writes (see <see cref="Supports"/>).</exception>
     public static string Serialize(ClusterObject obj, bool indented = false)
     {
         ArgumentNullException.ThrowIfNull(obj);
@@ -54,6 +63,17 @@ public static class KubernetesJson
         {
             var buffer = new ArrayBufferWriter<byte>(1024);
             using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            {
+                WriteTo(writer, obj);
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+
+        if (BuiltInKinds.ByType(obj.GetType()) is null)
+        {
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            using (var writer = new Utf8JsonWriter(buffer))
             {
                 WriteTo(writer, obj);
             }
@@ -69,11 +89,24 @@ public static class KubernetesJson
     }
 
     /// <summary>Writes the object as Kubernetes' JSON.</summary>
-    /// <exception cref="UnknownKindException">The object is not of a built-in kind.</exception>
+    /// <exception cref="UnknownKindException">The object is not of a kind this class reads and writes (see <see cref="Supports"/>).</exception>
     public static void WriteTo(Utf8JsonWriter writer, ClusterObject obj)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(obj);
+        if (BuiltInKinds.ByType(obj.GetType()) is null)
+        {
+            var registered = RegisteredKinds.Find(obj.GetType()) ?? throw UnknownKindException.ForType(obj.GetType());
+            writer.WriteStartObject();
+            writer.WriteString("apiVersion", registered.Kind.ApiVersion);
+            writer.WriteString("kind", registered.Kind.Name);
+            writer.WritePropertyName("metadata");
+            JsonSerializer.Serialize(writer, obj.Metadata, TypeInfo(typeof(ObjectMeta), Options));
+            registered.WriteKubernetesBody(writer, obj);
+            writer.WriteEndObject();
+            return;
+        }
+
         var (kind, body) = Body(obj);
         using var document = JsonDocument.Parse(body.WrittenMemory);
         writer.WriteStartObject();
@@ -99,19 +132,54 @@ public static class KubernetesJson
         return (kind, body);
     }
 
-    /// <summary>Reads one object of a built-in kind, chosen by its <c>apiVersion</c> and <c>kind</c>.</summary>
+    /// <summary>Reads one object of a kind this class knows (see <see cref="Supports"/>), chosen by its <c>apiVersion</c> and <c>kind</c>.</summary>
     /// <exception cref="JsonException">The JSON is not an object, lacks <c>apiVersion</c> or <c>kind</c>, or does not fit the kind.</exception>
-    /// <exception cref="UnknownKindException">The <c>apiVersion</c> and <c>kind</c> name no built-in kind.</exception>
+    /// <exception cref="UnknownKindException">The <c>apiVersion</c> and <c>kind</c> name no kind this class knows.</exception>
     public static ClusterObject Deserialize(ReadOnlySpan<byte> utf8Json)
     {
         var descriptor = FindKind(utf8Json);
+        if (descriptor.HasKubernetesBody)
+        {
+            return ReadRegistered(descriptor, utf8Json);
+        }
+
         return (ClusterObject)(JsonSerializer.Deserialize(utf8Json, TypeInfo(descriptor.ClrType, Options))
             ?? throw new JsonException("The JSON is null, not an object."));
     }
 
-    /// <summary>Reads one object of a built-in kind from a string.</summary>
-    /// <exception cref="JsonException">The JSON is not an object of a built-in kind.</exception>
-    /// <exception cref="UnknownKindException">The <c>apiVersion</c> and <c>kind</c> name no built-in kind.</exception>
+    /// <summary>A kind of a program's own: metadata read here, the rest by the kind's serializer.</summary>
+    private static ClusterObject ReadRegistered(KindDescriptor descriptor, ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json);
+        using var document = JsonDocument.ParseValue(ref reader);
+        if (!document.RootElement.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"A {descriptor.Kind.Name} has metadata: an object with at least its name.");
+        }
+
+        var meta = metadata.Deserialize((JsonTypeInfo<ObjectMeta>)TypeInfo(typeof(ObjectMeta), Options))
+            ?? throw new JsonException("The metadata is null.");
+        var body = new ArrayBufferWriter<byte>(utf8Json.Length);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name is not ("apiVersion" or "kind" or "metadata"))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return descriptor.ReadKubernetesBody(body.WrittenSpan, meta);
+    }
+
+    /// <summary>Reads one object from a string.</summary>
+    /// <exception cref="JsonException">The JSON is not an object of a kind this class knows.</exception>
+    /// <exception cref="UnknownKindException">The <c>apiVersion</c> and <c>kind</c> name no kind this class knows.</exception>
     public static ClusterObject Deserialize(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -170,6 +238,11 @@ public static class KubernetesJson
             {
                 return descriptor;
             }
+        }
+
+        if (RegisteredKinds.Find(apiVersion, kind) is { } registered)
+        {
+            return registered;
         }
 
         throw new UnknownKindException(kind, $"{apiVersion} {kind} is not a kind this library reads as Kubernetes JSON.");

@@ -155,9 +155,11 @@ public sealed class ClusterStoreOptions
     {
         ArgumentNullException.ThrowIfNull(serializer);
         var kind = ResourceKind.Of<T>();
-        var registered = new List<KindDescriptor>(_kinds) { new RegisteredKind<T>(kind, serializer, validator) };
+        var descriptor = new RegisteredKind<T>(kind, serializer, validator);
+        var registered = new List<KindDescriptor>(_kinds) { descriptor };
         _registry = new KindRegistry(registered);   // checks the kind does not clash before taking it
         _kinds = registered;
+        RegisteredKinds.Add(descriptor);            // Kubernetes JSON (KubernetesJson, manifests, the API endpoint)
         return this;
     }
 
