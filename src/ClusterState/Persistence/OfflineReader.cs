@@ -37,6 +37,23 @@ internal static class OfflineReader
     public static Contents Load(string path, KindRegistry kinds, IProgress<Progress>? progress = null)
     {
         var root = RequireStore(path);
+
+        // A running store may remove a log segment or snapshot between listing and reading (a newer snapshot covers
+        // it): read again from the new listing.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return LoadOnce(root, kinds, progress);
+            }
+            catch (FileNotFoundException) when (attempt < 3 && IsHeldByAStore(root))
+            {
+            }
+        }
+    }
+
+    private static Contents LoadOnce(string root, KindRegistry kinds, IProgress<Progress>? progress)
+    {
         var state = new MvccStore(kinds);
         var notes = new List<string>();
         var inUse = IsHeldByAStore(root);
