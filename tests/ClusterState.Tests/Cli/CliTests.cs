@@ -203,5 +203,14 @@ public sealed class CliTests
         Assert.That((await Run("list", path, "svc")).Out, Does.Contain("name: s2"));
         Assert.That((await Run("verify", path)).Code, Is.Zero);
         Assert.That((await Run("compact", path, "--keep", "1")).Code, Is.EqualTo(1), "a Raft peer compacts through its group");
+
+        // A flipped byte in the peer's Raft log is damage too, named with its file.
+        var segment = Directory.GetFiles(Path.Combine(path, "raft"), "*.rlog").Single();
+        var bytes = File.ReadAllBytes(segment);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(segment, bytes);
+        var damaged = await Run("verify", path);
+        Assert.That(damaged.Code, Is.EqualTo(2));
+        Assert.That(damaged.Out, Does.Contain($"DAMAGED {segment}"));
     }
 }
