@@ -7,7 +7,11 @@ namespace ClusterState.Controllers;
 /// Hands out one <see cref="Informer{T}"/> per kind, so that every consumer of a kind in a program shares one cache and
 /// one watch, and runs them all. Informers asked for after <see cref="Start"/> start at once.
 /// </summary>
-/// <remarks>Register it once per store (the hosting extensions do) and take informers from it.</remarks>
+/// <remarks>
+/// Register it once per store (the hosting extensions do) and take informers from it. Each informer follows the store
+/// on its own watch: a transaction that changes objects of two kinds reaches their two caches one after the other, so
+/// a handler or a reconcile can see one half of it before the other arrives.
+/// </remarks>
 public sealed class InformerFactory : IAsyncDisposable, IDisposable
 {
     private readonly IClusterStore _store;
