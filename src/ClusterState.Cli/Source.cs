@@ -41,6 +41,9 @@ internal sealed class Source
     /// <summary>The backup's header, for a backup file.</summary>
     public SnapshotInfo? Backup { get; private init; }
 
+    /// <summary>The snapshot a data directory's state was loaded from (its newest whole one), if any.</summary>
+    public SnapshotInfo? Snapshot { get; private init; }
+
     /// <summary>The peer's hard state and log, for a Raft peer's directory.</summary>
     public RaftDiskStorage.ReadResult? Raft { get; private init; }
 
@@ -65,6 +68,7 @@ internal sealed class Source
         return new Source(full, contents.IsRaft ? "Raft peer directory" : "data directory", state.CaptureCurrent(), state.CompactedRevision, contents.InUse, contents.Notes)
         {
             Raft = contents.Raft,
+            Snapshot = contents.Snapshot,
         };
     }
 

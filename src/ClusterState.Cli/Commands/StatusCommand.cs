@@ -32,8 +32,9 @@ internal static class StatusCommand
         {
             var snapshots = Snapshotter.Snapshots(Path.Combine(source.Path, "snap"));
             var segments = WalReader.Segments(Path.Combine(source.Path, "wal"));
-            var formats = snapshots.Select(s => SnapshotFile.Inspect(File.ReadAllBytes(s), kinds, s).FormatVersion).Distinct().Order();
-            Line(output, "snapshots", snapshots.Count == 0 ? "none" : $"{snapshots.Count} (format {string.Join(", ", formats)}), newest {Path.GetFileName(snapshots[^1])}");
+            Line(output, "snapshots", source.Snapshot is not { } loaded
+                ? $"{snapshots.Count}, none loaded"
+                : $"{snapshots.Count}, loaded the one at revision {loaded.Revision:N0} (format {loaded.FormatVersion}, {loaded.SizeBytes:N0} bytes)");
             Line(output, "log", $"{segments.Count} segment(s), {segments.Sum(s => new FileInfo(s).Length):N0} bytes");
         }
 

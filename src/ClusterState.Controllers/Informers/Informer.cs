@@ -45,8 +45,8 @@ public sealed class Informer<T> : IInformer
     /// <summary>Carries the new object into, and the replaced one out of, the cache's add-or-update (one writer: reused).</summary>
     private readonly Replacement _replacement = new();
 
-    /// <summary>The user's indexes by name, each kept by the loop as the cache changes.</summary>
-    private readonly ConcurrentDictionary<string, InformerIndex<T>> _indexes = new(StringComparer.Ordinal);
+    /// <summary>The user's indexes with their names, replaced whole (under <see cref="_dispatch"/>) when one is added: read without locks.</summary>
+    private (string Name, InformerIndex<T> Index)[] _indexes = [];
 
     /// <summary>
     /// Held while the cache changes and while handlers run: one change at a time, and a handler added meanwhile gets its
@@ -58,6 +58,9 @@ public sealed class Informer<T> : IInformer
     private IInformerHandler<T>[] _handlers = [];
 
     private long _revision;
+
+    /// <summary>Objects in the cache, kept by the loop (a dictionary's own count takes all its locks).</summary>
+    private int _count;
     private int _running;
 
     /// <summary>An informer of <typeparamref name="T"/> objects in <paramref name="store"/>; it does nothing until run.</summary>
@@ -81,7 +84,7 @@ public sealed class Informer<T> : IInformer
     public long Revision => Volatile.Read(ref _revision);
 
     /// <inheritdoc/>
-    public int Count => _items.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <inheritdoc/>
     public Task WaitForSyncAsync(CancellationToken cancellationToken = default) => _synced.Task.WaitAsync(cancellationToken);
@@ -98,15 +101,18 @@ public sealed class Informer<T> : IInformer
     /// <summary>The cached objects of one namespace (of every namespace when null), in no particular order.</summary>
     public IReadOnlyList<T> List(string? @namespace)
     {
+        // Enumerated, not read through Keys or Values: those take every lock of the dictionary.
+        var found = new List<T>();
         if (@namespace is null)
         {
-            return [.. _items.Values];
+            foreach (var (_, obj) in _items)
+            {
+                found.Add(obj);
+            }
         }
-
-        var found = new List<T>();
-        if (_byNamespace.TryGetValue(@namespace, out var keys))
+        else if (_byNamespace.TryGetValue(@namespace, out var keys))
         {
-            foreach (var key in keys.Keys)
+            foreach (var (key, _) in keys)
             {
                 if (_items.TryGetValue(key, out var obj))
                 {
@@ -137,16 +143,18 @@ public sealed class Informer<T> : IInformer
         ArgumentNullException.ThrowIfNull(indexKeys);
         lock (_dispatch)
         {
+            if (Array.Exists(_indexes, i => i.Name == name))
+            {
+                throw new ArgumentException($"The informer for {Kind} already has an index named '{name}'.", nameof(name));
+            }
+
             var index = new InformerIndex<T>(indexKeys);
             foreach (var obj in List())
             {
                 index.Update(null, obj);
             }
 
-            if (!_indexes.TryAdd(name, index))
-            {
-                throw new ArgumentException($"The informer for {Kind} already has an index named '{name}'.", nameof(name));
-            }
+            Volatile.Write(ref _indexes, [.. _indexes, (name, index)]);
         }
     }
 
@@ -155,9 +163,15 @@ public sealed class Informer<T> : IInformer
     public IReadOnlyList<T> ByIndex(string indexName, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return _indexes.TryGetValue(indexName, out var index)
-            ? index.Find(value)
-            : throw new ArgumentException($"The informer for {Kind} has no index named '{indexName}'.", nameof(indexName));
+        foreach (var (name, index) in Volatile.Read(ref _indexes))
+        {
+            if (name == indexName)
+            {
+                return index.Find(value);
+            }
+        }
+
+        throw new ArgumentException($"The informer for {Kind} has no index named '{indexName}'.", nameof(indexName));
     }
 
     /// <summary>
@@ -304,7 +318,7 @@ public sealed class Informer<T> : IInformer
                 }
             }
 
-            foreach (var key in _items.Keys)
+            foreach (var (key, _) in _items)
             {
                 if (!seen.Contains(key))
                 {
@@ -356,9 +370,10 @@ public sealed class Informer<T> : IInformer
         if (old is null)
         {
             _byNamespace.GetOrAdd(key.Namespace, static _ => new ConcurrentDictionary<ObjectKey, byte>())[key] = 0;
+            Volatile.Write(ref _count, _count + 1);
         }
 
-        foreach (var index in _indexes.Values)
+        foreach (var (_, index) in _indexes)
         {
             index.Update(old, obj);
         }
@@ -384,12 +399,13 @@ public sealed class Informer<T> : IInformer
             return;
         }
 
+        Volatile.Write(ref _count, _count - 1);
         if (_byNamespace.TryGetValue(key.Namespace, out var keys) && keys.TryRemove(key, out _) && keys.IsEmpty)
         {
             _byNamespace.TryRemove(new KeyValuePair<string, ConcurrentDictionary<ObjectKey, byte>>(key.Namespace, keys));
         }
 
-        foreach (var index in _indexes.Values)
+        foreach (var (_, index) in _indexes)
         {
             index.Update(cached, null);
         }

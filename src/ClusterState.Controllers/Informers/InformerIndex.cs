@@ -12,7 +12,20 @@ internal sealed class InformerIndex<T>(Func<T, IEnumerable<string>> indexKeys)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<ObjectKey, T>> _entries = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<T> Find(string value) => _entries.TryGetValue(value, out var objects) ? [.. objects.Values] : [];
+    public IReadOnlyList<T> Find(string value)
+    {
+        // Enumerated, not read through Values: that takes every lock of the dictionary.
+        var found = new List<T>();
+        if (_entries.TryGetValue(value, out var objects))
+        {
+            foreach (var (_, obj) in objects)
+            {
+                found.Add(obj);
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>Files <paramref name="obj"/> (null: removed) in place of <paramref name="old"/> (null: new).</summary>
     public void Update(T? old, T? obj)

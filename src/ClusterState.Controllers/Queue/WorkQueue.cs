@@ -56,7 +56,7 @@ public sealed class WorkQueue<TKey> : IAsyncDisposable, IDisposable
     /// <summary>Keys ready for a worker, in the order they became ready; each at most once.</summary>
     private readonly Queue<TKey> _queue = new();
 
-    /// <summary>When each queued key was queued (UTC ticks), for the wait-duration histogram. Same keys as <see cref="_queue"/>.</summary>
+    /// <summary>When each queued key was queued (UTC ticks), for the wait-duration histogram: kept only while it is listened to.</summary>
     private readonly Dictionary<TKey, long> _queuedAt = [];
 
     /// <summary>
@@ -182,9 +182,7 @@ public sealed class WorkQueue<TKey> : IAsyncDisposable, IDisposable
                 return;
             }
 
-            _queue.Enqueue(key);
-            _queuedAt[key] = _time.GetUtcNow().UtcTicks;
-            wake = TakeWaitersLocked();
+            wake = EnqueueLocked(key);
         }
 
         wake?.TrySetResult();
@@ -263,7 +261,7 @@ public sealed class WorkQueue<TKey> : IAsyncDisposable, IDisposable
 
             _dirty.Remove(key);
             _processing.Add(key);
-            if (_queuedAt.Remove(key, out var queuedAt) && _waitDuration.Enabled)
+            if (_queuedAt.Count > 0 && _queuedAt.Remove(key, out var queuedAt) && _waitDuration.Enabled)
             {
                 _waitDuration.Record(TimeSpan.FromTicks(Math.Max(0, _time.GetUtcNow().UtcTicks - queuedAt)).TotalSeconds, _tag);
             }
@@ -336,9 +334,7 @@ public sealed class WorkQueue<TKey> : IAsyncDisposable, IDisposable
 
             if (_dirty.Contains(key))
             {
-                _queue.Enqueue(key);
-                _queuedAt[key] = _time.GetUtcNow().UtcTicks;
-                wake = TakeWaitersLocked();
+                wake = EnqueueLocked(key);
             }
             else
             {
@@ -423,6 +419,18 @@ public sealed class WorkQueue<TKey> : IAsyncDisposable, IDisposable
     }
 
     private bool IsDrainedLocked => _shuttingDown && _queue.Count == 0 && _processing.Count == 0;
+
+    /// <summary>Queues <paramref name="key"/> (noting when, only while the wait-duration histogram is listened to) and returns the waiters to wake.</summary>
+    private TaskCompletionSource? EnqueueLocked(TKey key)
+    {
+        _queue.Enqueue(key);
+        if (_waitDuration.Enabled)
+        {
+            _queuedAt[key] = _time.GetUtcNow().UtcTicks;
+        }
+
+        return TakeWaitersLocked();
+    }
 
     private TaskCompletionSource? TakeWaitersLocked()
     {

@@ -20,7 +20,8 @@ internal static class OfflineReader
     /// <param name="InUse">True when a running store holds it (its LOCK file is held).</param>
     /// <param name="Notes">What the reader noticed that is not damage (a torn tail, a snapshot set aside).</param>
     /// <param name="Raft">A Raft peer's hard state, log and snapshot.</param>
-    internal sealed record Contents(MvccStore State, bool IsRaft, bool InUse, IReadOnlyList<string> Notes, RaftDiskStorage.ReadResult? Raft);
+    /// <param name="Snapshot">The data directory's snapshot the state was loaded from, if any.</param>
+    internal sealed record Contents(MvccStore State, bool IsRaft, bool InUse, IReadOnlyList<string> Notes, RaftDiskStorage.ReadResult? Raft, SnapshotInfo? Snapshot);
 
     /// <summary>One damaged file found by <see cref="Verify"/>.</summary>
     internal sealed record Damage(string File, long Offset, string Reason);
@@ -80,28 +81,22 @@ internal static class OfflineReader
             }
 
             progress?.Report(new Progress(1, 1));
-            return new Contents(state, true, inUse, notes, raft);
+            return new Contents(state, true, inUse, notes, raft, null);
         }
 
         var snapshotDir = Path.Combine(root, "snap");
         var walDir = Path.Combine(root, "wal");
         var total = Size(Snapshotter.Snapshots(snapshotDir)) + Size(WalReader.Segments(walDir));
-        long done = 0;
-        var snapshots = Snapshotter.Snapshots(snapshotDir);
-        for (var i = snapshots.Count - 1; i >= 0; i--)
+        var (newest, damaged) = Recovery.ReadNewestSnapshot(snapshotDir, kinds);
+        foreach (var (path, error) in damaged)
         {
-            try
-            {
-                var bytes = File.ReadAllBytes(snapshots[i]);
-                state.LoadSnapshot(SnapshotFile.Read(bytes, kinds, snapshots[i]).Image);
-                done += bytes.Length;
-                progress?.Report(new Progress(done, total));
-                break;
-            }
-            catch (CorruptDataException ex) when (i > 0)
-            {
-                notes.Add($"snapshot {snapshots[i]} is damaged ({ex.Message}); read from the one before it (opening the store sets it aside)");
-            }
+            notes.Add($"snapshot {path} is damaged ({error.Message}); read from the one before it (opening the store sets it aside)");
+        }
+
+        if (newest is { } loaded)
+        {
+            state.LoadSnapshot(loaded.Image);
+            progress?.Report(new Progress(loaded.Info.SizeBytes, total));
         }
 
         var tail = WalReader.Replay(
@@ -122,7 +117,7 @@ internal static class OfflineReader
             notes.Add($"{tail.SegmentPath} has a torn last record after offset {tail.ValidLength} (a write a crash interrupted, never acknowledged; opening the store cuts it off)");
         }
 
-        return new Contents(state, false, inUse, notes, null);
+        return new Contents(state, false, inUse, notes, null, newest?.Info);
     }
 
     /// <summary>

@@ -62,33 +62,46 @@ internal static class Recovery
     private static long LoadNewestSnapshot(DataDirectory directory, MvccStore state, ILogger logger)
     {
         DurableFiles.DeleteTemporaryFiles(directory.SnapshotPath);
-        var snapshots = Snapshotter.Snapshots(directory.SnapshotPath);
+        var (newest, damaged) = ReadNewestSnapshot(directory.SnapshotPath, state.Kinds);
+        if (newest is not { } snapshot)
+        {
+            return 0;
+        }
+
+        state.LoadSnapshot(snapshot.Image);
+        foreach (var (bad, error) in damaged)
+        {
+            var aside = bad + ".damaged";
+            File.Move(bad, aside, overwrite: true);
+            Log.SnapshotDamaged(logger, bad, aside, error);
+        }
+
+        return snapshot.Image.Revision;
+    }
+
+    /// <summary>
+    /// Reads the newest snapshot in <paramref name="snapshotDirectory"/> that reads back whole (null when there is
+    /// none), with the newer ones that did not; changes nothing. When every snapshot is damaged, the newest one's error
+    /// is thrown.
+    /// </summary>
+    /// <exception cref="CorruptDataException">Every snapshot is damaged.</exception>
+    internal static ((SnapshotInfo Info, StateImage Image)? Newest, List<(string Path, CorruptDataException Error)> Damaged) ReadNewestSnapshot(string snapshotDirectory, Kinds.KindRegistry kinds)
+    {
+        var snapshots = Snapshotter.Snapshots(snapshotDirectory);
         var damaged = new List<(string Path, CorruptDataException Error)>();
         for (var i = snapshots.Count - 1; i >= 0; i--)
         {
             var path = snapshots[i];
-            StateImage image;
             try
             {
-                image = SnapshotFile.Read(File.ReadAllBytes(path), state.Kinds, path).Image;
+                return (SnapshotFile.Read(File.ReadAllBytes(path), kinds, path), damaged);
             }
             catch (CorruptDataException ex)
             {
                 damaged.Add((path, ex));
-                continue;
             }
-
-            state.LoadSnapshot(image);
-            foreach (var (bad, error) in damaged)
-            {
-                var aside = bad + ".damaged";
-                File.Move(bad, aside, overwrite: true);
-                Log.SnapshotDamaged(logger, bad, aside, error);
-            }
-
-            return image.Revision;
         }
 
-        return damaged.Count > 0 ? throw damaged[0].Error : 0;
+        return damaged.Count > 0 ? throw damaged[0].Error : (null, damaged);
     }
 }
