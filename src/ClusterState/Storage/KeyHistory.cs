@@ -97,19 +97,23 @@ internal sealed class KeyHistory(ObjectName name)
         return revisions;
     }
 
-    /// <summary>Appends the version written at <paramref name="revision"/> (null: a tombstone); the caller holds the commit lock.</summary>
-    public void AppendLocked(long revision, ClusterObject? value)
+    /// <summary>
+    /// Appends the version written at <paramref name="revision"/> (null: a tombstone); the caller holds the commit
+    /// lock. Returns the version's node, or null when the key holds the object bare.
+    /// </summary>
+    public StoredVersion? AppendLocked(long revision, ClusterObject? value)
     {
         var head = _head;
         Debug.Assert(head is null || LatestRevision < revision, "revisions grow");
         if (head is null && value is not null && value.Metadata.ResourceVersion == revision)
         {
             _head = value;
-            return;
+            return null;
         }
 
         var version = new StoredVersion(revision, value) { Previous = head is ClusterObject only ? new StoredVersion(only.Metadata.ResourceVersion, only) : (StoredVersion?)head };
         _head = version;
+        return version;
     }
 
     /// <summary>
@@ -174,6 +178,36 @@ internal sealed class KeyHistory(ObjectName name)
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// As <see cref="CompactLocked(long)"/>, given <paramref name="newest"/>: the node of the newest version at or
+    /// below <paramref name="revision"/> (the one a batch of the compacted range appended). Cutting below it costs
+    /// one step instead of a walk over every newer version, whose nodes are scattered over the heap. A node that is
+    /// no longer in the chain (its key was collapsed to the bare object, then written again) has nothing below it.
+    /// </summary>
+    public bool CompactLocked(long revision, StoredVersion newest)
+    {
+        Debug.Assert(newest.ModRevision <= revision, "the node is at or below the compaction revision");
+        if (_head is not StoredVersion head)
+        {
+            return CompactLocked(revision);
+        }
+
+        newest.Previous = null;
+        if (newest.Value is not null)
+        {
+            if (ReferenceEquals(newest, head))
+            {
+                _head = Collapse(newest);
+            }
+
+            return false;
+        }
+
+        // A tombstone: the key goes when it is the newest version; under newer versions the walk finds the one
+        // above it to cut.
+        return ReferenceEquals(newest, head) || CompactLocked(revision);
     }
 
     /// <summary>The bare object when <paramref name="version"/> is a lone live version that reads the same without its node.</summary>

@@ -93,7 +93,7 @@ internal sealed partial class MvccStore
 
                 // A new key is named by the stored object, whose strings are the shared ones.
                 var history = histories[i] ?? Table(change.Object.Kind).GetOrAddLocked(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
-                history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object);
+                changes[i] = change with { Stored = (history, history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object)) };
             }
         }
         finally
@@ -180,8 +180,7 @@ internal sealed partial class MvccStore
                 throw new InvalidOperationException($"Replay of revision {revision}: {kind} {name} is deleted but does not exist.");
             }
 
-            history.AppendLocked(revision, type == ChangeType.Deleted ? null : obj);
-            batch[i] = new Change(type, current, previous);
+            batch[i] = new Change(type, current, previous) { Stored = (history, history.AppendLocked(revision, type == ChangeType.Deleted ? null : obj)) };
         }
 
         Log.AppendLocked(new CommittedBatch(revision, batch));
@@ -529,48 +528,65 @@ internal sealed partial class MvccStore
     /// Compacts the keys written in (<paramref name="previous"/>, <paramref name="revision"/>], which the batches
     /// of those revisions name: only they can hold versions that no read at <paramref name="revision"/> or later
     /// sees (any other key's older versions went at an earlier compaction). The cost follows the writes, not the
-    /// number of keys.
+    /// number of keys, nor the number of versions each key keeps above the compaction revision.
     /// </summary>
     private int CompactKeysWritten(long previous, long revision)
     {
-        // Each key once, however often it was written: compacting walks its versions from the newest. The batch at
-        // the previous compaction revision leaves the log now: its kinds are marked too (its keys were compacted then).
-        var keys = _compactedKeys;
-        for (var r = previous; r <= revision; r++)
+        // The batch at the previous compaction revision leaves the log now: its kinds are marked too (its keys were
+        // compacted then).
+        for (var r = previous; r < revision; r++)
         {
             foreach (var change in Log.Get(r)?.Changes ?? [])
             {
-                if (r < revision)
-                {
-                    Table(change.Object.Kind).MarkDroppedLocked(r);
-                }
-
-                if (r > previous)
-                {
-                    keys.Add((change.Object.Kind, new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name)));
-                }
+                Table(change.Object.Kind).MarkDroppedLocked(r);
             }
         }
 
+        // Newest first, each key once: its first change met is the newest version a read at the revision sees, and
+        // the node that change appended is where the key's history is cut.
+        var seen = _compactedKeys;
         var removed = 0;
-        foreach (var (kind, name) in keys)
+        for (var r = revision; r > previous; r--)
         {
-            var table = Table(kind);
-            if (table.Find(name) is { } history && history.CompactLocked(revision))
+            foreach (var change in Log.Get(r)?.Changes ?? [])
             {
-                table.RemoveLocked(name);
-                removed++;
+                var table = Table(change.Object.Kind);
+                KeyHistory? history;
+                StoredVersion? node = null;
+                if (change.Stored is { } stored)
+                {
+                    (history, node) = stored;
+                }
+                else
+                {
+                    // A batch loaded from a snapshot names its key only.
+                    history = table.Find(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
+                }
+
+                if (history is null || !seen.Add(history))
+                {
+                    continue;
+                }
+
+                var gone = node is null ? history.CompactLocked(revision) : history.CompactLocked(revision, node);
+
+                // A history the table no longer holds (its key was removed, then created again) has nothing to remove.
+                if (gone && ReferenceEquals(table.Find(history.Name), history))
+                {
+                    table.RemoveLocked(history.Name);
+                    removed++;
+                }
             }
         }
 
         // The set is kept for the next compaction, unless one large compaction made it large.
-        if (keys.Count > 4_096)
+        if (seen.Count > 4_096)
         {
             _compactedKeys = [];
         }
         else
         {
-            keys.Clear();
+            seen.Clear();
         }
 
         return removed;

@@ -49,7 +49,7 @@ internal sealed partial class MvccStore
     private KeyHistory?[] _staged = new KeyHistory?[16];
 
     /// <summary>The keys a compaction visits (reused by the commit path, which owns it).</summary>
-    private HashSet<(ResourceKind Kind, ObjectName Name)> _compactedKeys = [];
+    private HashSet<KeyHistory> _compactedKeys = [];
 
     /// <summary>Revisions being captured by snapshots: compaction never passes the lowest.</summary>
     private readonly List<long> _pins = [];

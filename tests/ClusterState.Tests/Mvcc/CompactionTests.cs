@@ -1,3 +1,5 @@
+using ClusterState.Model;
+
 namespace ClusterState.Tests.Mvcc;
 
 /// <summary>Compaction: history below the revision is dropped; reads and watches there fail with a typed error.</summary>
@@ -129,5 +131,72 @@ public sealed class CompactionTests
             Assert.That(Versions("b"), Is.Empty, "its tombstone from the install is gone with the key");
             Assert.That(store.State.KeyCount, Is.EqualTo(2));
         });
+    }
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public async Task Random_writes_deletes_recreations_and_compactions_keep_exactly_the_versions_reads_can_see(int seed)
+    {
+        // Every key's versions after each compaction, against a model of what was written: the newest version at or
+        // below the compaction revision and everything newer, a tombstone dropped with what it hid, a deleted key
+        // removed once its tombstone is compacted; reads at every revision still allowed answer as before.
+        var random = new Random(seed);
+        using var store = new ClusterStore(new ClusterStoreOptions { HistoryRetention = null });
+        var names = Enumerable.Range(0, 6).Select(i => "k" + i).ToArray();
+        var writes = names.ToDictionary(n => n, _ => new List<(long Revision, bool Deleted)>());
+        var states = new List<Dictionary<string, Service>> { new() };
+        var live = new Dictionary<string, Service>();
+        var compacted = 0L;
+        for (var step = 0; step < 600; step++)
+        {
+            var name = names[random.Next(names.Length)];
+            if (!live.TryGetValue(name, out var current))
+            {
+                live[name] = await store.Services.CreateAsync(Objects.Service(name, port: random.Next(1, 60_000)));
+                writes[name].Add((store.Revision, false));
+            }
+            else if (random.Next(4) == 0)
+            {
+                await store.Services.DeleteAsync("default", name);
+                live.Remove(name);
+                writes[name].Add((store.Revision, true));
+            }
+            else
+            {
+                live[name] = await store.Services.UpdateAsync(current with { Spec = current.Spec with { Ports = [new ServicePort { Port = random.Next(1, 60_000) }] } });
+                writes[name].Add((store.Revision, false));
+            }
+
+            states.Add(new Dictionary<string, Service>(live));
+            if (random.Next(12) != 0 || store.Revision <= compacted + 1)
+            {
+                continue;
+            }
+
+            compacted = random.Next((int)compacted + 1, (int)store.Revision + 1);
+            await store.CompactAsync(compacted);
+            foreach (var key in names)
+            {
+                var history = writes[key];
+                var newer = history.Where(w => w.Revision > compacted).Select(w => w.Revision).Reverse().ToList();
+                var visible = history.LastOrDefault(w => w.Revision <= compacted);
+                var expected = visible.Revision == 0 ? newer
+                    : !visible.Deleted ? [.. newer, visible.Revision]
+                    : newer;
+                Assert.That(store.State.VersionRevisions(ResourceKind.Service, new ClusterState.Storage.ObjectName("default", key)), Is.EqualTo(expected),
+                    $"{key} after compacting at {compacted} (seed {seed}, step {step})");
+            }
+
+            for (var revision = compacted; revision <= store.Revision; revision++)
+            {
+                foreach (var key in names)
+                {
+                    var model = states[(int)revision].GetValueOrDefault(key);
+                    Assert.That(store.Services.Get("default", key, revision: revision), Is.EqualTo(model), $"{key} at {revision} after compacting at {compacted}");
+                }
+            }
+        }
+
+        Assert.That(compacted, Is.GreaterThan(300), "the run compacted far into its history");
     }
 }
