@@ -135,6 +135,8 @@ internal static class RaftReport
         var measuredFrom = TimeSpan.Zero;
         var allocatedFrom = 0L;
         var pausedFrom = TimeSpan.Zero;
+        var collectionsFrom = new int[3];
+        using var sampler = Environment.GetEnvironmentVariable("RAFT_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             while (stopwatch.Elapsed < warmup + duration)
@@ -148,6 +150,8 @@ internal static class RaftReport
                 {
                     allocatedFrom = GC.GetTotalAllocatedBytes();
                     pausedFrom = GC.GetTotalPauseDuration();
+                    collectionsFrom = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+                    sampler?.Start();
                     measuredFrom = stopwatch.Elapsed;
                 }
             }
@@ -155,11 +159,18 @@ internal static class RaftReport
         var elapsed = stopwatch.Elapsed - measuredFrom;
         var allocated = GC.GetTotalAllocatedBytes() - allocatedFrom;
         var paused = GC.GetTotalPauseDuration() - pausedFrom;
-        return new Throughput(done / elapsed.TotalSeconds, allocated / (double)Math.Max(1, done), paused / elapsed);
+        sampler?.Stop();
+        foreach (var line in sampler?.Top(25, done) ?? [])
+        {
+            Console.WriteLine(line);
+        }
+
+        var collections = Enumerable.Range(0, 3).Select(g => (GC.CollectionCount(g) - collectionsFrom[g]) / elapsed.TotalSeconds).ToArray();
+        return new Throughput(done / elapsed.TotalSeconds, allocated / (double)Math.Max(1, done), paused / elapsed, collections);
     }
 
-    private readonly record struct Throughput(double WritesPerSecond, double BytesPerWrite, double GcShare)
+    private readonly record struct Throughput(double WritesPerSecond, double BytesPerWrite, double GcShare, double[] CollectionsPerSecond)
     {
-        public override string ToString() => $"{WritesPerSecond:N0} committed writes/s, {BytesPerWrite:N0} bytes allocated per write, {GcShare:P0} of the time in GC pauses";
+        public override string ToString() => $"{WritesPerSecond:N0} committed writes/s, {BytesPerWrite:N0} bytes allocated per write, {GcShare:P0} of the time in GC pauses ({CollectionsPerSecond[0]:N0} collections/s, of which gen1 {CollectionsPerSecond[1]:N0}, gen2 {CollectionsPerSecond[2]:N1})";
     }
 }

@@ -31,7 +31,9 @@ internal sealed class StringCache
             return encoding.GetString(utf8);
         }
 
-        Span<char> buffer = stackalloc char[MaxCachedBytes];
+        // As many chars as bytes at most (UTF-8 never takes fewer bytes than UTF-16 takes chars); sized to the
+        // string, since the runtime clears what it allocates on the stack.
+        Span<char> buffer = stackalloc char[utf8.Length];
         var chars = buffer[..encoding.GetChars(utf8, buffer)];
         if (_lookup.TryGetValue(chars, out var cached))
         {

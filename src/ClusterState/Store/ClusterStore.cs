@@ -389,40 +389,50 @@ public sealed class ClusterStore : IClusterStore
     }
 
     internal ValueTask<TxnResult> CommitAsync(TxnOperation operation, CancellationToken cancellationToken) =>
-        Commit(TxnRequest.Single(operation, _options, _time, _uids), cancellationToken);
+        Commit(TxnRequest.Single(operation, _options, _time, _uids), static result => result, cancellationToken);
+
+    /// <summary>Commits one operation and returns the object it left (the stored one; for a delete, the last state).</summary>
+    internal ValueTask<T> CommitAsync<T>(TxnOperation operation, CancellationToken cancellationToken)
+        where T : ClusterObject =>
+        Commit(TxnRequest.Single(operation, _options, _time, _uids), static result => (T)result.Results[0]!, cancellationToken);
 
     internal ValueTask<TxnResult> CommitAsync(Compare[] compares, TxnOperation[] then, TxnOperation[] otherwise, CancellationToken cancellationToken) =>
-        Commit(TxnRequest.Prepare(compares, then, otherwise, _options, _time, _uids), cancellationToken);
+        Commit(TxnRequest.Prepare(compares, then, otherwise, _options, _time, _uids), static result => result, cancellationToken);
 
-    private ValueTask<TxnResult> Commit(TxnRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits <paramref name="request"/>, records it and returns what <paramref name="project"/> takes from its result,
+    /// in one async step: a write that waits for its commit (a Raft peer's) allocates one state machine, not one per layer.
+    /// </summary>
+    private ValueTask<TResult> Commit<TResult>(TxnRequest request, Func<TxnResult, TResult> project, CancellationToken cancellationToken)
     {
         // A span only when something listens to the activity source: otherwise the write pays one null check.
         // The local functions take what they need as arguments: capturing locals would allocate a closure per write.
         var started = _metrics.CommitDuration.Start();
         if (StoreActivities.HasListeners)
         {
-            return Traced(request, started, cancellationToken);
+            return Traced(request, project, started, cancellationToken);
         }
 
         var pending = _commitPath.CommitAsync(request, cancellationToken);
         if (pending.IsCompletedSuccessfully)
         {
-            _metrics.RecordCommit(pending.Result, started);
-            return pending;
+            var result = pending.Result;
+            _metrics.RecordCommit(result, started);
+            return ValueTask.FromResult(project(result));
         }
 
-        return Recorded(pending, started);
+        return Recorded(pending, project, started);
 
-        async ValueTask<TxnResult> Recorded(ValueTask<TxnResult> commit, long started)
+        async ValueTask<TResult> Recorded(ValueTask<TxnResult> commit, Func<TxnResult, TResult> project, long started)
         {
             var result = await commit.ConfigureAwait(false);
             _metrics.RecordCommit(result, started);
-            return result;
+            return project(result);
         }
 
         // The span is started in this async method, so that it is the current activity here (and in the commit path
         // below) but never in the caller's context.
-        async ValueTask<TxnResult> Traced(TxnRequest request, long started, CancellationToken cancellationToken)
+        async ValueTask<TResult> Traced(TxnRequest request, Func<TxnResult, TResult> project, long started, CancellationToken cancellationToken)
         {
             using (var activity = StoreActivities.StartCommit(_options.Name, request))
             {
@@ -435,7 +445,7 @@ public sealed class ClusterStore : IClusterStore
                         StoreActivities.Committed(activity, result);
                     }
 
-                    return result;
+                    return project(result);
                 }
                 catch (Exception ex) when (activity is not null)
                 {

@@ -83,16 +83,6 @@ internal sealed class ResourceCollection<T>(ClusterStore store, ResourceKind kin
     public IAsyncEnumerable<WatchEvent<T>> WatchAsync(WatchOptions? options = null, CancellationToken cancellationToken = default) =>
         WatchStream.Open<T>(store.Hub, Kind, options, cancellationToken);
 
-    private ValueTask<T> WriteAsync(TxnOperation operation, CancellationToken cancellationToken)
-    {
-        var pending = store.CommitAsync(operation, cancellationToken);
-        if (pending.IsCompletedSuccessfully)
-        {
-            return ValueTask.FromResult((T)pending.Result.Results[0]!);
-        }
-
-        return Await(pending);
-
-        static async ValueTask<T> Await(ValueTask<TxnResult> pending) => (T)(await pending.ConfigureAwait(false)).Results[0]!;
-    }
+    private ValueTask<T> WriteAsync(TxnOperation operation, CancellationToken cancellationToken) =>
+        store.CommitAsync<T>(operation, cancellationToken);
 }

@@ -110,17 +110,24 @@ internal sealed class RaftLog
                     continue;
                 }
 
-                Debug.Assert(entry.Index > Committed, "a committed entry is never replaced");
-                var from = (int)(entry.Index - FirstIndex);
-                _entries.RemoveRange(from, _entries.Count - from);
-                _membershipIndexes.RemoveAll(i => i >= entry.Index);
-                Stabled = Math.Min(Stabled, entry.Index - 1);
+                TruncateFrom(entry.Index);
             }
 
             Append(entry);
         }
 
         return prevIndex + entries.Length;
+    }
+
+    /// <summary>Drops the entries from <paramref name="index"/> on: they conflict with the leader's (§5.3).</summary>
+    private void TruncateFrom(long index)
+    {
+        // A method of its own: a lambda capturing the loop's entry in MergeAfter made every iteration allocate its closure.
+        Debug.Assert(index > Committed, "a committed entry is never replaced");
+        var from = (int)(index - FirstIndex);
+        _entries.RemoveRange(from, _entries.Count - from);
+        _membershipIndexes.RemoveAll(i => i >= index);
+        Stabled = Math.Min(Stabled, index - 1);
     }
 
     /// <summary>
