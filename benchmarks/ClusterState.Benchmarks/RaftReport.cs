@@ -4,15 +4,41 @@ using ClusterState.Model;
 namespace ClusterState.Benchmarks;
 
 /// <summary>
-/// '--raft-report': commit latency percentiles of sequential writes through a 3-peer group, and failover time (from
-/// cutting the leader off to the first write committed by a new one), measured with a stopwatch over many runs.
+/// '--raft-report': throughput of many concurrent writers through one store and through a 3-peer group, under each
+/// of the garbage collector's usual configurations (a child process each); commit latency percentiles of sequential
+/// writes through a 3-peer group; and failover time (from cutting the leader off to the first write committed by a
+/// new one), measured with a stopwatch over many runs.
 /// </summary>
 internal static class RaftReport
 {
+    /// <summary>
+    /// The collector configurations the throughput is measured under: a console app's default, an ASP.NET Core app's
+    /// default (server GC, which adapts its heap count and budgets to the application's size), and server GC with
+    /// that adaptation off. Each runs in a child process, since the configuration is chosen when a process starts.
+    /// </summary>
+    private static readonly (string Label, (string Name, string Value)[] Environment)[] CollectorModes =
+    [
+        ("workstation GC, concurrent (a console app's default)", []),
+        ("server GC (an ASP.NET Core app's default: heaps adapted to the application's size)", [("DOTNET_gcServer", "1")]),
+        ("server GC, adaptation off (GarbageCollectionAdaptationMode=0)", [("DOTNET_gcServer", "1"), ("DOTNET_GCDynamicAdaptationMode", "0")]),
+    ];
+
     public static async Task RunAsync()
     {
-        await ThroughputReportAsync();
-        if (Environment.GetEnvironmentVariable("RAFT_THROUGHPUT_ONLY") == "1")
+        if (Environment.GetEnvironmentVariable("RAFT_GC_CHILD") == "1" || Environment.GetEnvironmentVariable("RAFT_GC_MODES") == "0")
+        {
+            await ThroughputReportAsync();
+        }
+        else
+        {
+            foreach (var (label, environment) in CollectorModes)
+            {
+                Console.WriteLine($"[{label}]");
+                await RunChildAsync(environment);
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("RAFT_GC_CHILD") == "1" || Environment.GetEnvironmentVariable("RAFT_THROUGHPUT_ONLY") == "1")
         {
             return;
         }
@@ -20,6 +46,13 @@ internal static class RaftReport
         var tick = TimeSpan.FromMilliseconds(10);
         var (peers, leader) = await RaftGroup.StartAsync(3, tick: tick);
         var svc = await leader.Services.CreateAsync(Fixtures.Service(0));
+        // Two seconds of warm-up first: this process ran nothing before (the throughput runs are child processes).
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            svc = await leader.Services.UpdateAsync(svc);
+        }
+
         var latencies = new List<double>();
         for (var i = 0; i < 5000; i++)
         {
@@ -67,6 +100,29 @@ internal static class RaftReport
         failovers.Sort();
         var electionTimeout = tick.TotalMilliseconds * 10;
         Console.WriteLine($"failover (leader cut off -> first write committed by a new leader), 20 runs, election timeout {electionTimeout} ms: median {failovers[failovers.Count / 2]:F0} ms, max {failovers[^1]:F0} ms ({failovers[^1] / electionTimeout:F2} election timeouts)");
+    }
+
+    /// <summary>Runs the throughput part of this report in a child process with <paramref name="environment"/> added.</summary>
+    private static async Task RunChildAsync((string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!, ["--raft-report"]) { RedirectStandardOutput = true };
+        start.Environment["RAFT_GC_CHILD"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var child = Process.Start(start)!;
+        while (await child.StandardOutput.ReadLineAsync() is { } line)
+        {
+            Console.WriteLine("  " + line);
+        }
+
+        await child.WaitForExitAsync();
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The throughput run exited with {child.ExitCode}.");
+        }
     }
 
     /// <summary>Committed writes per second from many concurrent writers: single store vs 3 peers, in memory and durable.</summary>
@@ -163,6 +219,15 @@ internal static class RaftReport
         foreach (var line in sampler?.Top(25, done) ?? [])
         {
             Console.WriteLine(line);
+        }
+
+        if (sampler is not null)
+        {
+            foreach (var kind in new[] { GCKind.Ephemeral, GCKind.Background, GCKind.FullBlocking })
+            {
+                var info = GC.GetGCMemoryInfo(kind);
+                Console.WriteLine($"last {kind} collection: gen{info.Generation}, pause {info.PauseDurations[0].TotalMilliseconds:F2} ms, promoted {info.PromotedBytes / 1024.0:N0} KiB, heap {info.HeapSizeBytes / 1048576.0:N1} MiB, gen0 budget {info.GenerationInfo[0].SizeBeforeBytes / 1048576.0:N1} MiB");
+            }
         }
 
         var collections = Enumerable.Range(0, 3).Select(g => (GC.CollectionCount(g) - collectionsFrom[g]) / elapsed.TotalSeconds).ToArray();
