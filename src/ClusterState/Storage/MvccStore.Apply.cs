@@ -56,7 +56,10 @@ internal sealed partial class MvccStore
         if (_staged.Length < operations.Length)
         {
             _staged = new KeyHistory?[operations.Length];
+            _stagedNodes = new StoredVersion?[operations.Length];
         }
+
+        var nodes = _stagedNodes;
 
         // Changes (and their keys' histories) are packed at the front: an update that changes nothing makes none.
         var histories = _staged;
@@ -93,8 +96,13 @@ internal sealed partial class MvccStore
 
                 // A new key is named by the stored object, whose strings are the shared ones.
                 var history = histories[i] ?? Table(change.Object.Kind).GetOrAddLocked(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
-                changes[i] = change with { Stored = (history, history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object)) };
+                nodes[i] = history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object);
             }
+        }
+        catch
+        {
+            Array.Clear(nodes, 0, operations.Length);
+            throw;
         }
         finally
         {
@@ -106,7 +114,8 @@ internal sealed partial class MvccStore
             Array.Resize(ref changes, count);
         }
 
-        batch = new CommittedBatch(next, changes);
+        batch = new CommittedBatch(next, changes, CommittedBatch.Versions(nodes, count));
+        Array.Clear(nodes, 0, count);
         Log.AppendLocked(batch);
         _applied = next;
         if (publish)
@@ -168,6 +177,7 @@ internal sealed partial class MvccStore
         }
 
         var batch = new Change[changes.Count];
+        var nodes = new StoredVersion?[changes.Count];
         for (var i = 0; i < changes.Count; i++)
         {
             var (type, kind, name, decoded) = changes[i];
@@ -180,10 +190,11 @@ internal sealed partial class MvccStore
                 throw new InvalidOperationException($"Replay of revision {revision}: {kind} {name} is deleted but does not exist.");
             }
 
-            batch[i] = new Change(type, current, previous) { Stored = (history, history.AppendLocked(revision, type == ChangeType.Deleted ? null : obj)) };
+            nodes[i] = history.AppendLocked(revision, type == ChangeType.Deleted ? null : obj);
+            batch[i] = new Change(type, current, previous);
         }
 
-        Log.AppendLocked(new CommittedBatch(revision, batch));
+        Log.AppendLocked(new CommittedBatch(revision, batch, CommittedBatch.Versions(nodes, batch.Length)));
         _applied = revision;
         Publish(revision);
     }
@@ -548,32 +559,31 @@ internal sealed partial class MvccStore
         var removed = 0;
         for (var r = revision; r > previous; r--)
         {
-            foreach (var change in Log.Get(r)?.Changes ?? [])
+            if (Log.Get(r) is not { } batch)
             {
-                var table = Table(change.Object.Kind);
-                KeyHistory? history;
-                StoredVersion? node = null;
-                if (change.Stored is { } stored)
-                {
-                    (history, node) = stored;
-                }
-                else
-                {
-                    // A batch loaded from a snapshot names its key only.
-                    history = table.Find(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
-                }
+                continue;
+            }
 
-                if (history is null || !seen.Add(history))
+            var changes = batch.Changes;
+            for (var i = 0; i < changes.Length; i++)
+            {
+                var obj = changes[i].Object;
+                var name = new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name);
+                if (!seen.Add((obj.Kind, name)))
                 {
                     continue;
                 }
 
-                var gone = node is null ? history.CompactLocked(revision) : history.CompactLocked(revision, node);
-
-                // A history the table no longer holds (its key was removed, then created again) has nothing to remove.
-                if (gone && ReferenceEquals(table.Find(history.Name), history))
+                var table = Table(obj.Kind);
+                if (table.Find(name) is not { } history)
                 {
-                    table.RemoveLocked(history.Name);
+                    continue;
+                }
+
+                var gone = batch.VersionAt(i) is { } node ? history.CompactLocked(revision, node) : history.CompactLocked(revision);
+                if (gone)
+                {
+                    table.RemoveLocked(name);
                     removed++;
                 }
             }

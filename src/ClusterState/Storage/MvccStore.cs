@@ -48,8 +48,11 @@ internal sealed partial class MvccStore
     /// <summary>The key histories a batch being applied found, by operation (reused by the commit path, which owns it).</summary>
     private KeyHistory?[] _staged = new KeyHistory?[16];
 
+    /// <summary>The version nodes a batch being applied appended, by change (reused by the commit path, which owns it).</summary>
+    private StoredVersion?[] _stagedNodes = new StoredVersion?[16];
+
     /// <summary>The keys a compaction visits (reused by the commit path, which owns it).</summary>
-    private HashSet<KeyHistory> _compactedKeys = [];
+    private HashSet<(ResourceKind Kind, ObjectName Name)> _compactedKeys = [];
 
     /// <summary>Revisions being captured by snapshots: compaction never passes the lowest.</summary>
     private readonly List<long> _pins = [];
