@@ -60,6 +60,7 @@ internal sealed partial class MvccStore
         }
 
         var nodes = _stagedNodes;
+        object? versions;
 
         // Changes (and their keys' histories) are packed at the front: an update that changes nothing makes none.
         var histories = _staged;
@@ -98,15 +99,13 @@ internal sealed partial class MvccStore
                 var history = histories[i] ?? Table(change.Object.Kind).GetOrAddLocked(new ObjectName(change.Object.Metadata.Namespace, change.Object.Metadata.Name));
                 nodes[i] = history.AppendLocked(next, change.Type == ChangeType.Deleted ? null : change.Object);
             }
-        }
-        catch
-        {
-            Array.Clear(nodes, 0, operations.Length);
-            throw;
+
+            versions = CommittedBatch.Versions(nodes, count);
         }
         finally
         {
             Array.Clear(histories, 0, operations.Length);
+            Array.Clear(nodes, 0, operations.Length);
         }
 
         if (count < changes.Length)
@@ -114,8 +113,7 @@ internal sealed partial class MvccStore
             Array.Resize(ref changes, count);
         }
 
-        batch = new CommittedBatch(next, changes, CommittedBatch.Versions(nodes, count));
-        Array.Clear(nodes, 0, count);
+        batch = new CommittedBatch(next, changes, versions);
         Log.AppendLocked(batch);
         _applied = next;
         if (publish)
