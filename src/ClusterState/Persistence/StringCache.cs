@@ -19,7 +19,9 @@ internal sealed class StringCache
     public StringCache(int capacity)
     {
         _capacity = capacity;
-        _strings = new Dictionary<string, string>(capacity, StringComparer.Ordinal);
+        // Grown as strings arrive rather than sized to the cap: a table of the cap's size spreads a few hundred
+        // strings over buckets the size of the cap, and every lookup misses the processor's caches.
+        _strings = new Dictionary<string, string>(StringComparer.Ordinal);
         _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
