@@ -193,37 +193,22 @@ internal static class OfflineReader
             var segment = segments[s];
             Check(segment, () =>
             {
-                var bytes = File.ReadAllBytes(segment);
-                if (bytes.Length < WalWriter.SegmentHeader.Length || !bytes.AsSpan(0, WalWriter.SegmentHeader.Length).SequenceEqual(WalWriter.SegmentHeader))
+                var read = WalReader.ReadSegment(segment, s == segments.Count - 1, kinds, (revision, _, position) =>
                 {
-                    if (s == segments.Count - 1 && WalWriter.SegmentHeader.StartsWith(bytes))
-                    {
-                        notes.Add($"{segment} is a segment whose header a crash interrupted (opening the store continues it)");
-                        return;
-                    }
-
-                    throw new CorruptDataException(segment, 0, "not a ClusterState log segment (bad magic or format version)");
-                }
-
-                var scan = RecordFrame.Scan(bytes, WalWriter.SegmentHeader.Length, segment, s == segments.Count - 1, WalRecord.MinBodyBytes, WalRecord.MaxBodyBytes, (body, position) =>
-                {
-                    if (WalRecord.TypeOf(body) == WalRecord.CompactionType)
-                    {
-                        WalRecord.ReadCompaction(body, segment, position + RecordFrame.HeaderBytes);
-                        return;
-                    }
-
-                    var (revision, _) = WalRecord.ReadBatch(body, kinds, segment, position + RecordFrame.HeaderBytes);
                     if (expected != 0 && revision != expected)
                     {
                         throw new CorruptDataException(segment, position, $"revision {revision} follows {expected - 1}: the log has a gap");
                     }
 
                     expected = revision + 1;
-                });
-                if (scan.TornTail)
+                }, static (_, _, _) => { });
+                if (read.InterruptedHeader)
                 {
-                    notes.Add($"{segment} has a torn last record after offset {scan.ValidLength} (a write a crash interrupted, never acknowledged; opening the store cuts it off)");
+                    notes.Add($"{segment} is a segment whose header a crash interrupted (opening the store continues it)");
+                }
+                else if (read.Scan.TornTail)
+                {
+                    notes.Add($"{segment} has a torn last record after offset {read.Scan.ValidLength} (a write a crash interrupted, never acknowledged; opening the store cuts it off)");
                 }
             });
             done += new FileInfo(segment).Length;

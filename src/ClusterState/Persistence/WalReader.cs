@@ -30,43 +30,8 @@ internal static class WalReader
         {
             var path = segments[s];
             var isLast = s == segments.Count - 1;
-            var bytes = File.ReadAllBytes(path);
-            if (bytes.Length < WalWriter.SegmentHeader.Length)
+            var segment = ReadSegment(path, isLast, kinds, (revision, changes, position) =>
             {
-                if (isLast && WalWriter.SegmentHeader.StartsWith(bytes))
-                {
-                    // A segment whose header was being written when the process died.
-                    return new Tail(path, 0, last, bytes.Length > 0);
-                }
-
-                throw new CorruptDataException(path, 0, "the segment header is incomplete");
-            }
-
-            if (!bytes.AsSpan(0, WalWriter.SegmentHeader.Length).SequenceEqual(WalWriter.SegmentHeader))
-            {
-                throw new CorruptDataException(path, 0, "not a ClusterState log segment (bad magic or format version)");
-            }
-
-            var scan = RecordFrame.Scan(bytes, WalWriter.SegmentHeader.Length, path, isLast, WalRecord.MinBodyBytes, WalRecord.MaxBodyBytes, (body, position) =>
-            {
-                if (WalRecord.TypeOf(body) == WalRecord.CompactionType)
-                {
-                    // Replayed once every batch before it is: a compaction covered by the snapshot is in it already.
-                    var (after, compactAt) = WalRecord.ReadCompaction(body, path, position + RecordFrame.HeaderBytes);
-                    if (after > afterRevision)
-                    {
-                        if (after != expected - 1)
-                        {
-                            throw new CorruptDataException(path, position, $"a compaction written after revision {after} follows revision {expected - 1}");
-                        }
-
-                        compact(compactAt);
-                    }
-
-                    return;
-                }
-
-                var (revision, changes) = WalRecord.ReadBatch(body, kinds, path, position + RecordFrame.HeaderBytes);
                 if (revision <= afterRevision)
                 {
                     return;
@@ -89,23 +54,96 @@ internal static class WalReader
 
                 expected++;
                 last = revision;
+            }, (after, compactAt, position) =>
+            {
+                // Replayed once every batch before it is: a compaction covered by the snapshot is in it already.
+                if (after > afterRevision)
+                {
+                    if (after != expected - 1)
+                    {
+                        throw new CorruptDataException(path, position, $"a compaction written after revision {after} follows revision {expected - 1}");
+                    }
+
+                    compact(compactAt);
+                }
             });
 
-            if (scan.TornTail)
+            if (segment.InterruptedHeader)
             {
-                return new Tail(path, scan.ValidLength, last, true);
+                // A segment whose header was being written when the process died.
+                return new Tail(path, 0, last, segment.Length > 0);
+            }
+
+            if (segment.Scan.TornTail)
+            {
+                return new Tail(path, segment.Scan.ValidLength, last, true);
             }
 
             if (isLast)
             {
-                return new Tail(path, bytes.Length, last, false);
+                return new Tail(path, segment.Length, last, false);
             }
         }
 
         return new Tail(null, 0, last, false);
     }
 
+    /// <summary>What <see cref="ReadSegment"/> found in a segment.</summary>
+    /// <param name="Length">The segment's size in bytes.</param>
+    /// <param name="InterruptedHeader">
+    /// The newest segment holds only part of its header (a crash while it was being created): it has no records.
+    /// </param>
+    /// <param name="Scan">Where its whole records end, and whether a torn tail follows them.</param>
+    public readonly record struct Segment(long Length, bool InterruptedHeader, RecordFrame.ScanResult Scan);
+
+    /// <summary>
+    /// Reads one segment: checks its header, then hands every whole record to <paramref name="batch"/> (revision,
+    /// changes, offset) or <paramref name="compaction"/> (the revision it was written after, the compaction revision,
+    /// offset), in order. Replay and the offline verification read segments through it.
+    /// </summary>
+    /// <param name="path">The segment.</param>
+    /// <param name="isNewest">Whether it is the log's newest, the only one that may end torn or with a partial header.</param>
+    /// <param name="kinds">The kinds its batches may name.</param>
+    /// <param name="batch">Called for every batch record.</param>
+    /// <param name="compaction">Called for every compaction record.</param>
+    /// <exception cref="CorruptDataException">The segment is damaged anywhere but a torn tail or an interrupted header.</exception>
+    /// <exception cref="UnknownKindException">A batch names a kind not in <paramref name="kinds"/>.</exception>
+    public static Segment ReadSegment(
+        string path,
+        bool isNewest,
+        KindRegistry kinds,
+        Action<long, List<(ChangeType, ResourceKind, ObjectName, ClusterObject?)>, long> batch,
+        Action<long, long, long> compaction)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var header = WalWriter.SegmentHeader;
+        if (bytes.Length < header.Length || !bytes.AsSpan(0, header.Length).SequenceEqual(header))
+        {
+            if (isNewest && header.StartsWith(bytes))
+            {
+                return new Segment(bytes.Length, true, default);
+            }
+
+            throw new CorruptDataException(path, 0, bytes.Length < header.Length
+                ? "the segment header is incomplete"
+                : "not a ClusterState log segment (bad magic or format version)");
+        }
+
+        var scan = RecordFrame.Scan(bytes, header.Length, path, isNewest, WalRecord.MinBodyBytes, WalRecord.MaxBodyBytes, (body, position) =>
+        {
+            if (WalRecord.TypeOf(body) == WalRecord.CompactionType)
+            {
+                var (after, compactAt) = WalRecord.ReadCompaction(body, path, position + RecordFrame.HeaderBytes);
+                compaction(after, compactAt, position);
+                return;
+            }
+
+            var (revision, changes) = WalRecord.ReadBatch(body, kinds, path, position + RecordFrame.HeaderBytes);
+            batch(revision, changes, position);
+        });
+        return new Segment(bytes.Length, false, scan);
+    }
+
     /// <summary>The segment files in revision order.</summary>
     public static List<string> Segments(string directory) => DurableFiles.List(directory, ".wal");
-
 }

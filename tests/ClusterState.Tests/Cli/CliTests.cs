@@ -107,6 +107,27 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task A_newest_segment_with_an_interrupted_header_is_a_note_and_one_elsewhere_is_damage()
+    {
+        using var dir = new TempDirectory();
+        var path = await WriteStore(dir);
+        var segment = Directory.GetFiles(Path.Combine(path, "wal"), "*.wal").Single();
+        var next = Path.Combine(Path.GetDirectoryName(segment)!, "99999999999999999999.wal");
+
+        // A crash while the next segment's header was written: the store continues it on open.
+        File.WriteAllBytes(next, "CSW"u8.ToArray());
+        var interrupted = await Run("verify", path);
+        Assert.That(interrupted.Code, Is.Zero, interrupted.Out);
+        Assert.That(interrupted.Out, Does.Contain("header a crash interrupted"));
+
+        // The same bytes before the newest segment cannot be a crash's: damage at offset 0.
+        File.Move(next, Path.Combine(Path.GetDirectoryName(segment)!, "00000000000000000000.wal"));
+        var damaged = await Run("verify", path);
+        Assert.That(damaged.Code, Is.EqualTo(2), damaged.Out);
+        Assert.That(damaged.Out, Does.Contain("at offset 0: the segment header is incomplete"));
+    }
+
+    [Test]
     public async Task A_damaged_snapshot_and_a_damaged_backup_are_reported()
     {
         using var dir = new TempDirectory();
