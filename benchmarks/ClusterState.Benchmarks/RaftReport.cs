@@ -231,11 +231,12 @@ internal static class RaftReport
         }
 
         var collections = Enumerable.Range(0, 3).Select(g => (GC.CollectionCount(g) - collectionsFrom[g]) / elapsed.TotalSeconds).ToArray();
-        return new Throughput(done / elapsed.TotalSeconds, allocated / (double)Math.Max(1, done), paused / elapsed, collections);
+        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0;
+        return new Throughput(done / elapsed.TotalSeconds, allocated / (double)Math.Max(1, done), paused / elapsed, collections, committed);
     }
 
-    private readonly record struct Throughput(double WritesPerSecond, double BytesPerWrite, double GcShare, double[] CollectionsPerSecond)
+    private readonly record struct Throughput(double WritesPerSecond, double BytesPerWrite, double GcShare, double[] CollectionsPerSecond, double CommittedMiB)
     {
-        public override string ToString() => $"{WritesPerSecond:N0} committed writes/s, {BytesPerWrite:N0} bytes allocated per write, {GcShare:P0} of the time in GC pauses ({CollectionsPerSecond[0]:N0} collections/s, of which gen1 {CollectionsPerSecond[1]:N0}, gen2 {CollectionsPerSecond[2]:N1})";
+        public override string ToString() => $"{WritesPerSecond:N0} committed writes/s, {BytesPerWrite:N0} bytes allocated per write, {GcShare:P0} of the time in GC pauses ({CollectionsPerSecond[0]:N0} collections/s, of which gen1 {CollectionsPerSecond[1]:N0}, gen2 {CollectionsPerSecond[2]:N1}), {CommittedMiB:N0} MiB committed by the GC at the end";
     }
 }
