@@ -215,14 +215,14 @@ internal static class RaftReport
         var elapsed = stopwatch.Elapsed - measuredFrom;
         var allocated = GC.GetTotalAllocatedBytes() - allocatedFrom;
         var paused = GC.GetTotalPauseDuration() - pausedFrom;
-        sampler?.Stop();
-        foreach (var line in sampler?.Top(25, done) ?? [])
-        {
-            Console.WriteLine(line);
-        }
-
         if (sampler is not null)
         {
+            sampler.Stop();
+            foreach (var line in sampler.Top(25, done))
+            {
+                Console.WriteLine(line);
+            }
+
             foreach (var kind in new[] { GCKind.Ephemeral, GCKind.Background, GCKind.FullBlocking })
             {
                 var info = GC.GetGCMemoryInfo(kind);

@@ -541,21 +541,13 @@ internal sealed partial class MvccStore
     /// </summary>
     private int CompactKeysWritten(long previous, long revision)
     {
-        // The batch at the previous compaction revision leaves the log now: its kinds are marked too (its keys were
+        // One pass, newest first. Each key once: its first change met is the newest version a read at the revision
+        // sees, and the node that change appended is where the key's history is cut. Every batch below the revision
+        // leaves the log now and marks its kinds, the one at the previous compaction revision too (its keys were
         // compacted then).
-        for (var r = previous; r < revision; r++)
-        {
-            foreach (var change in Log.Get(r)?.Changes ?? [])
-            {
-                Table(change.Object.Kind).MarkDroppedLocked(r);
-            }
-        }
-
-        // Newest first, each key once: its first change met is the newest version a read at the revision sees, and
-        // the node that change appended is where the key's history is cut.
         var seen = _compactedKeys;
         var removed = 0;
-        for (var r = revision; r > previous; r--)
+        for (var r = revision; r >= previous; r--)
         {
             if (Log.Get(r) is not { } batch)
             {
@@ -566,14 +558,14 @@ internal sealed partial class MvccStore
             for (var i = 0; i < changes.Length; i++)
             {
                 var obj = changes[i].Object;
-                var name = new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name);
-                if (!seen.Add((obj.Kind, name)))
+                var table = Table(obj.Kind);
+                if (r < revision)
                 {
-                    continue;
+                    table.MarkDroppedLocked(r);
                 }
 
-                var table = Table(obj.Kind);
-                if (table.Find(name) is not { } history)
+                var name = new ObjectName(obj.Metadata.Namespace, obj.Metadata.Name);
+                if (r == previous || !seen.Add((obj.Kind, name)) || table.Find(name) is not { } history)
                 {
                     continue;
                 }

@@ -133,9 +133,7 @@ public sealed class CliTests
         using var dir = new TempDirectory();
         var path = await WriteStore(dir, services: 12, snapshotEvery: 5);
         var snapshot = Directory.GetFiles(Path.Combine(path, "snap"), "*.snap").First();
-        var bytes = File.ReadAllBytes(snapshot);
-        bytes[bytes.Length / 2] ^= 0xFF;
-        File.WriteAllBytes(snapshot, bytes);
+        var bytes = FlipMiddleByte(snapshot);
         var verify = await Run("verify", path);
         Assert.That(verify.Code, Is.EqualTo(2));
         Assert.That(verify.Out, Does.Contain($"DAMAGED {snapshot}"));
@@ -227,11 +225,18 @@ public sealed class CliTests
 
         // A flipped byte in the peer's Raft log is damage too, named with its file.
         var segment = Directory.GetFiles(Path.Combine(path, "raft"), "*.rlog").Single();
-        var bytes = File.ReadAllBytes(segment);
-        bytes[bytes.Length / 2] ^= 0xFF;
-        File.WriteAllBytes(segment, bytes);
+        FlipMiddleByte(segment);
         var damaged = await Run("verify", path);
         Assert.That(damaged.Code, Is.EqualTo(2));
         Assert.That(damaged.Out, Does.Contain($"DAMAGED {segment}"));
+    }
+
+    /// <summary>Damages <paramref name="file"/> in place by flipping its middle byte; returns the damaged bytes.</summary>
+    private static byte[] FlipMiddleByte(string file)
+    {
+        var bytes = File.ReadAllBytes(file);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+        return bytes;
     }
 }
