@@ -5,9 +5,10 @@ using ClusterState.Model;
 namespace ClusterState.Benchmarks;
 
 /// <summary>
-/// An update of each built-in kind added with the kind registry (Pod, Node, Namespace, ServiceCIDR, IPAddress) and of
-/// a kind registered by the program (a Gateway written through System.Text.Json), beside the same update of a
-/// Service in the same run: 1,000 objects of each kind, one writer, default history.
+/// An update of each built-in kind added with the kind registry (Pod, Node, Namespace, ServiceCIDR, IPAddress), of
+/// EndpointSlices of 1 and 100 endpoints, and of a kind registered by the program (a Gateway written through
+/// System.Text.Json), beside the same update of a Service in the same run: 1,000 objects of each kind, one writer,
+/// default history.
 /// </summary>
 [MemoryDiagnoser]
 public class KindWriteBenchmarks
@@ -22,6 +23,8 @@ public class KindWriteBenchmarks
     private ServiceCIDR[] _cidrs = null!;
     private Model.IPAddress[] _addresses = null!;
     private Gateway[] _gateways = null!;
+    private EndpointSlice[] _slices1 = null!;
+    private EndpointSlice[] _slices100 = null!;
     private int _next;
 
     [GlobalSetup]
@@ -38,6 +41,8 @@ public class KindWriteBenchmarks
             Metadata = new() { Name = $"10.96.{i / 250 % 250}.{i % 250 + 1}" },
             Spec = new() { ParentRef = new ParentReference { Resource = "services", Namespace = "ns" + (i % 10), Name = "svc-" + i } },
         });
+        _slices1 = await Create(i => Slice(i, 1));
+        _slices100 = await Create(i => Slice(i, 100));
         _gateways = await Create(i => new Gateway
         {
             Metadata = new() { Namespace = "ns" + (i % 10), Name = "gw-" + i, Labels = StringMap.Of(("app", "gw-" + i)) },
@@ -66,6 +71,12 @@ public class KindWriteBenchmarks
     [Benchmark(Description = "IPAddress update")]
     public ValueTask<Model.IPAddress> IPAddressUpdate() => _store.Collection<Model.IPAddress>().UpdateUnconditionallyAsync(_addresses[_next++ % Count]);
 
+    [Benchmark(Description = "EndpointSlice (1 endpoint) update")]
+    public ValueTask<EndpointSlice> EndpointSlice1Update() => _store.Collection<EndpointSlice>().UpdateUnconditionallyAsync(_slices1[_next++ % Count]);
+
+    [Benchmark(Description = "EndpointSlice (100 endpoints) update")]
+    public ValueTask<EndpointSlice> EndpointSlice100Update() => _store.Collection<EndpointSlice>().UpdateUnconditionallyAsync(_slices100[_next++ % Count]);
+
     [Benchmark(Description = "registered kind (JSON) update")]
     public ValueTask<Gateway> GatewayUpdate() => _store.Collection<Gateway>().UpdateUnconditionallyAsync(_gateways[_next++ % Count]);
 
@@ -84,6 +95,15 @@ public class KindWriteBenchmarks
             PodIPs = [new PodIP { IP = $"10.244.{i / 250 % 250}.{i % 250 + 1}" }],
             Conditions = [new PodCondition { Type = PodCondition.ReadyType, Status = "True" }],
         },
+    };
+
+    /// <summary>A slice of <paramref name="endpoints"/> ready IPv4 endpoints on ten nodes, one port.</summary>
+    private static EndpointSlice Slice(int i, int endpoints) => new()
+    {
+        Metadata = new() { Namespace = "ns" + (i % 10), Name = $"svc-{i}-{endpoints}", Labels = StringMap.Of((EndpointSlice.ServiceNameLabel, "svc-" + i)) },
+        AddressType = AddressType.IPv4,
+        Endpoints = [.. Enumerable.Range(0, endpoints).Select(e => new Endpoint { Addresses = [$"10.{i / 250 % 250}.{i % 250}.{e + 1}"], NodeName = "node-" + (e % 10) })],
+        Ports = [new EndpointPort { Name = "http", Port = 8080 }],
     };
 
     private static Node Node(int i) => new()

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using ClusterState.Model;
 
@@ -398,8 +399,9 @@ internal static class CommonValidation
             }
             else
             {
-                context.Check(string.Empty, Rules.IP(value, out var address));
-                families[i] = address?.AddressFamily;
+                var error = Rules.IP(value, out AddressFamily family);
+                context.Check(string.Empty, error);
+                families[i] = error is null ? family : null;
             }
         }
 

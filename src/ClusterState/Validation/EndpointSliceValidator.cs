@@ -102,14 +102,13 @@ internal static class EndpointSliceValidator
         {
             case AddressType.IPv4:
             case AddressType.IPv6:
-                if (Rules.EndpointIP(address) is { } ipError)
+                if (Rules.EndpointIP(address, out var family) is { } ipError)
                 {
                     return ipError;
                 }
 
-                _ = Rules.IP(address, out var parsed);
                 var wanted = type == AddressType.IPv4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
-                return parsed!.AddressFamily == wanted ? null : $"must be an {type} address to match the slice's addressType";
+                return family == wanted ? null : $"must be an {type} address to match the slice's addressType";
             case AddressType.FQDN:
                 return Rules.DnsSubdomain(address);
             default:

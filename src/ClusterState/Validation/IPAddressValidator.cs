@@ -48,7 +48,7 @@ internal static class IPAddressValidator
     /// <summary>The name of an IPAddress: an IP in the form Kubernetes prints it (lower case, IPv6 compressed).</summary>
     private static string? CanonicalIP(string value)
     {
-        if (Rules.IP(value, out var parsed) is { } error)
+        if (Rules.IP(value, out System.Net.IPAddress? parsed) is { } error)
         {
             return error;
         }

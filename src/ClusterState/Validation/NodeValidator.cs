@@ -46,7 +46,7 @@ internal static class NodeValidator
             CommonValidation.Required(context, "address", address.Address);
             if (!string.IsNullOrEmpty(address.Address) && address.Type is NodeAddressType.InternalIP or NodeAddressType.ExternalIP)
             {
-                context.Check("address", Rules.IP(address.Address, out _));
+                context.Check("address", Rules.IP(address.Address));
             }
         }
 

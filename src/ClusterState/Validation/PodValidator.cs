@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using ClusterState.Model;
 
 namespace ClusterState.Validation;
@@ -119,7 +120,7 @@ internal static class PodValidator
         if (port.HostIP is { } hostIP)
         {
             context.Measure("hostIP", hostIP);
-            context.Check("hostIP", Rules.IP(hostIP, out _));
+            context.Check("hostIP", Rules.IP(hostIP));
         }
     }
 
@@ -130,14 +131,14 @@ internal static class PodValidator
             context.Enum("phase", phase);
         }
 
-        context.Optional("podIP", status.PodIP, value => Rules.IP(value, out _));
+        context.Optional("podIP", status.PodIP, value => Rules.IP(value));
         IPs(context, "podIPs", status.PodIPs);
         if (status.PodIP is { } podIP && status.PodIPs.Count > 0 && status.PodIPs[0] is { } first && first.IP != podIP)
         {
             context.Error("podIPs[0].ip", $"Invalid value: \"{first.IP}\": must match podIP \"{podIP}\"");
         }
 
-        context.Optional("hostIP", status.HostIP, value => Rules.IP(value, out _));
+        context.Optional("hostIP", status.HostIP, value => Rules.IP(value));
         IPs(context, "hostIPs", status.HostIPs);
         if (status.HostIP is { } hostIP && status.HostIPs.Count > 0 && status.HostIPs[0] is { } firstHost && firstHost.IP != hostIP)
         {
@@ -172,15 +173,15 @@ internal static class PodValidator
             }
 
             context.Measure("ip", values[i]);
-            if (Rules.IP(values[i]!, out var address) is { } error)
+            if (Rules.IP(values[i]!, out AddressFamily family) is { } error)
             {
                 context.Error("ip", $"Invalid value: \"{values[i]}\": {error}");
             }
             else if (i == 0)
             {
-                firstFamily = address!.AddressFamily;
+                firstFamily = family;
             }
-            else if (i == 1 && firstFamily == address!.AddressFamily)
+            else if (i == 1 && firstFamily == family)
             {
                 context.Error(string.Empty, $"Invalid value: \"{values[i]}\": may specify no more than one IP for each IP family");
             }

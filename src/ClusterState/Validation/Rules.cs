@@ -174,53 +174,96 @@ internal static class Rules
     }
 
     /// <summary>An IP address in canonical form (no zone, no leading zeros).</summary>
+    public static string? IP(string value) => IP(value, out AddressFamily _, out _, out _);
+
+    /// <summary>An IP address in canonical form (no zone, no leading zeros), and its family.</summary>
+    /// <remarks>An IPv4 address (the usual case, and every address of an IPv4 EndpointSlice) is checked without allocating.</remarks>
+    public static string? IP(string value, out AddressFamily family) => IP(value, out family, out _, out _);
+
+    /// <summary>An IP address in canonical form (no zone, no leading zeros), parsed.</summary>
     public static string? IP(string value, out IPAddress? address)
     {
-        address = null;
+        if (IP(value, out var family, out var v4, out address) is { } error)
+        {
+            return error;
+        }
+
+        address ??= new IPAddress([(byte)(v4 >> 24), (byte)(v4 >> 16), (byte)(v4 >> 8), (byte)v4]);
+        return null;
+    }
+
+    /// <summary>An IP that may address an endpoint: not unspecified, loopback, link-local or multicast.</summary>
+    public static string? EndpointIP(string value) => EndpointIP(value, out _);
+
+    /// <summary>As <see cref="EndpointIP(string)"/>, with the address's family.</summary>
+    public static string? EndpointIP(string value, out AddressFamily family)
+    {
+        if (IP(value, out family, out var v4, out var v6) is { } error)
+        {
+            return error;
+        }
+
+        if (v6 is null)
+        {
+            // IPv4, as a number in network order: 0.0.0.0, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4.
+            return v4 == 0 ? "may not be unspecified (0.0.0.0 or ::)"
+                : v4 >> 24 == 127 ? "may not be in the loopback range (127.0.0.0/8, ::1/128)"
+                : v4 >> 16 == (169 << 8 | 254) ? "may not be in the link-local range (169.254.0.0/16, fe80::/10)"
+                : v4 >> 28 == 14 ? "may not be a multicast address (224.0.0.0/4, ff00::/8)"
+                : null;
+        }
+
+        if (v6.Equals(IPAddress.IPv6Any))
+        {
+            return "may not be unspecified (0.0.0.0 or ::)";
+        }
+
+        if (IPAddress.IsLoopback(v6))
+        {
+            return "may not be in the loopback range (127.0.0.0/8, ::1/128)";
+        }
+
+        return v6.IsIPv6LinkLocal ? "may not be in the link-local range (169.254.0.0/16, fe80::/10)"
+            : v6.IsIPv6Multicast ? "may not be a multicast address (224.0.0.0/4, ff00::/8)"
+            : null;
+    }
+
+    /// <summary>
+    /// The one IP parser: a dotted quad (no ':') is read into <paramref name="v4"/> (network order, most significant
+    /// byte first) with no allocation; anything else goes to <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>
+    /// and comes back as <paramref name="other"/> (an IPv6 address, or an IPv4 one it accepted in a form Kubernetes
+    /// refuses, which is an error).
+    /// </summary>
+    private static string? IP(string value, out AddressFamily family, out uint v4, out IPAddress? other)
+    {
+        family = AddressFamily.Unknown;
+        v4 = 0;
+        other = null;
         if (value.Length == 0)
         {
             return "must not be empty";
         }
 
+        const string Invalid = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+        if (!value.Contains(':', StringComparison.Ordinal))
+        {
+            if (!TryParseDottedQuad(value, out v4))
+            {
+                return Invalid;
+            }
+
+            family = AddressFamily.InterNetwork;
+            return null;
+        }
+
         if (!IPAddress.TryParse(value, out var parsed) || value.Contains('%', StringComparison.Ordinal)
-            || (parsed.AddressFamily == AddressFamily.InterNetwork && !IsDottedQuad(value)))
+            || (parsed.AddressFamily == AddressFamily.InterNetwork && !TryParseDottedQuad(value, out _)))
         {
-            return "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+            return Invalid;
         }
 
-        address = parsed;
-        return null;
-    }
-
-    /// <summary>An IP that may address an endpoint: not unspecified, loopback, link-local or multicast.</summary>
-    public static string? EndpointIP(string value)
-    {
-        if (IP(value, out var address) is { } error)
-        {
-            return error;
-        }
-
-        if (address!.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return "may not be unspecified (0.0.0.0 or ::)";
-        }
-
-        if (IPAddress.IsLoopback(address))
-        {
-            return "may not be in the loopback range (127.0.0.0/8, ::1/128)";
-        }
-
-        var bytes = address.GetAddressBytes();
-        if (address.IsIPv6LinkLocal || (bytes.Length == 4 && bytes[0] == 169 && bytes[1] == 254))
-        {
-            return "may not be in the link-local range (169.254.0.0/16, fe80::/10)";
-        }
-
-        if (address.IsIPv6Multicast || (bytes.Length == 4 && bytes[0] >= 224 && bytes[0] <= 239))
-        {
-            return "may not be a multicast address (224.0.0.0/4, ff00::/8)";
-        }
-
+        family = parsed.AddressFamily;
+        other = parsed;
         return null;
     }
 
@@ -234,7 +277,7 @@ internal static class Rules
         }
 
         var slash = value.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || IP(value[..slash], out _) is not null || !IPNetwork.TryParse(value, out var parsed))
+        if (slash < 0 || IP(value[..slash]) is not null || !IPNetwork.TryParse(value, out var parsed))
         {
             return "must be a valid CIDR value in canonical form, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
         }
@@ -254,26 +297,36 @@ internal static class Rules
         && inner.PrefixLength >= outer.PrefixLength
         && outer.Contains(inner.BaseAddress);
 
-    private static bool IsDottedQuad(string value)
+    /// <summary>Four decimal parts of 0–255 with no leading zeros (<see cref="IPAddress.TryParse(string?, out IPAddress?)"/> also accepts "10.1" and "010.0.0.1"; Kubernetes does not).</summary>
+    private static bool TryParseDottedQuad(ReadOnlySpan<char> value, out uint address)
     {
-        // IPAddress.TryParse accepts "10.1" and "010.0.0.1"; Kubernetes does not.
+        address = 0;
         var parts = 0;
-        foreach (var range in value.AsSpan().Split('.'))
+        foreach (var range in value.Split('.'))
         {
-            var part = value.AsSpan()[range];
-            if (part.Length == 0 || part.Length > 3 || (part.Length > 1 && part[0] == '0'))
+            var part = value[range];
+            if (parts == 4 || part.Length == 0 || part.Length > 3 || (part.Length > 1 && part[0] == '0'))
             {
                 return false;
             }
 
+            var number = 0u;
             foreach (var c in part)
             {
                 if (!char.IsAsciiDigit(c))
                 {
                     return false;
                 }
+
+                number = (number * 10) + (uint)(c - '0');
             }
 
+            if (number > 255)
+            {
+                return false;
+            }
+
+            address = (address << 8) | number;
             parts++;
         }
 

@@ -107,7 +107,7 @@ internal static class ServiceValidator
         if (spec.LoadBalancerIP is not null)
         {
             context.Measure("loadBalancerIP", spec.LoadBalancerIP);
-            context.Check("loadBalancerIP", Rules.IP(spec.LoadBalancerIP, out _));
+            context.Check("loadBalancerIP", Rules.IP(spec.LoadBalancerIP));
         }
 
         if (spec.LoadBalancerClass is not null)
@@ -298,7 +298,7 @@ internal static class ServiceValidator
             return;
         }
 
-        if (Rules.IP(ip, out var address) is { } error)
+        if (Rules.IP(ip, out AddressFamily addressFamily) is { } error)
         {
             context.Error(field, error);
             return;
@@ -306,7 +306,7 @@ internal static class ServiceValidator
 
         if (firstFamily is { } family)
         {
-            if (family == address!.AddressFamily)
+            if (family == addressFamily)
             {
                 context.Error(field, "Invalid value: dual-stack cluster IPs must be of different IP families");
             }
@@ -317,10 +317,10 @@ internal static class ServiceValidator
         }
         else
         {
-            firstFamily = address!.AddressFamily;
+            firstFamily = addressFamily;
         }
 
-        if (index < spec.IPFamilies.Count && ToFamily(spec.IPFamilies[index]) != address.AddressFamily)
+        if (index < spec.IPFamilies.Count && ToFamily(spec.IPFamilies[index]) != addressFamily)
         {
             context.Error(field, $"Invalid value: \"{ip}\": does not match the IP family {spec.IPFamilies[index]} at ipFamilies[{index}]");
         }
@@ -348,7 +348,7 @@ internal static class ServiceValidator
             if (ingress.IP is not null)
             {
                 context.Measure("ip", ingress.IP);
-                context.Check("ip", Rules.IP(ingress.IP, out _));
+                context.Check("ip", Rules.IP(ingress.IP));
             }
 
             context.Optional("hostname", ingress.Hostname, Rules.DnsSubdomain);
