@@ -6,7 +6,7 @@ namespace ClusterState.Benchmarks;
 
 /// <summary>
 /// An update of each built-in kind added with the kind registry (Pod, Node, Namespace, ServiceCIDR, IPAddress), of
-/// EndpointSlices of 1 and 100 endpoints, and of a kind registered by the program (a Gateway written through
+/// EndpointSlices of 1 and 100 endpoints, of a NetworkPolicy of 100 ipBlocks, and of a kind registered by the program (a Gateway written through
 /// System.Text.Json), beside the same update of a Service in the same run: 1,000 objects of each kind, one writer,
 /// default history.
 /// </summary>
@@ -25,6 +25,7 @@ public class KindWriteBenchmarks
     private Gateway[] _gateways = null!;
     private EndpointSlice[] _slices1 = null!;
     private EndpointSlice[] _slices100 = null!;
+    private NetworkPolicy[] _policies = null!;
     private int _next;
 
     [GlobalSetup]
@@ -43,6 +44,7 @@ public class KindWriteBenchmarks
         });
         _slices1 = await Create(i => Slice(i, 1));
         _slices100 = await Create(i => Slice(i, 100));
+        _policies = await Create(Policy);
         _gateways = await Create(i => new Gateway
         {
             Metadata = new() { Namespace = "ns" + (i % 10), Name = "gw-" + i, Labels = StringMap.Of(("app", "gw-" + i)) },
@@ -77,6 +79,9 @@ public class KindWriteBenchmarks
     [Benchmark(Description = "EndpointSlice (100 endpoints) update")]
     public ValueTask<EndpointSlice> EndpointSlice100Update() => _store.Collection<EndpointSlice>().UpdateUnconditionallyAsync(_slices100[_next++ % Count]);
 
+    [Benchmark(Description = "NetworkPolicy (100 ipBlocks) update")]
+    public ValueTask<NetworkPolicy> NetworkPolicyUpdate() => _store.NetworkPolicies.UpdateUnconditionallyAsync(_policies[_next++ % Count]);
+
     [Benchmark(Description = "registered kind (JSON) update")]
     public ValueTask<Gateway> GatewayUpdate() => _store.Collection<Gateway>().UpdateUnconditionallyAsync(_gateways[_next++ % Count]);
 
@@ -104,6 +109,24 @@ public class KindWriteBenchmarks
         AddressType = AddressType.IPv4,
         Endpoints = [.. Enumerable.Range(0, endpoints).Select(e => new Endpoint { Addresses = [$"10.{i / 250 % 250}.{i % 250}.{e + 1}"], NodeName = "node-" + (e % 10) })],
         Ports = [new EndpointPort { Name = "http", Port = 8080 }],
+    };
+
+    /// <summary>A policy letting in 100 IPv4 blocks, each with one hole, on one port.</summary>
+    private static NetworkPolicy Policy(int i) => new()
+    {
+        Metadata = new() { Namespace = "ns" + (i % 10), Name = "np-" + i },
+        Spec = new()
+        {
+            PodSelector = LabelSelector.Parse("app=svc-" + i),
+            Ingress =
+            [
+                new NetworkPolicyIngressRule
+                {
+                    From = [.. Enumerable.Range(0, 100).Select(b => new NetworkPolicyPeer { IPBlock = new IPBlock { Cidr = $"10.{b}.{i % 250}.0/24", Except = [$"10.{b}.{i % 250}.128/25"] } })],
+                    Ports = [new NetworkPolicyPort { Port = 8080 }],
+                },
+            ],
+        },
     };
 
     private static Node Node(int i) => new()

@@ -94,7 +94,7 @@ internal static class ClusterNetworkConfigValidator
                 continue;
             }
 
-            if (!prefixes.TryAdd(network.BaseAddress.AddressFamily, network.PrefixLength))
+            if (!prefixes.TryAdd(network.Family, network.PrefixLength))
             {
                 context.Error(string.Empty, $"Invalid value: \"{value}\": dual-stack CIDRs must be of different IP families");
             }

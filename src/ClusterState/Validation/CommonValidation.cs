@@ -394,8 +394,9 @@ internal static class CommonValidation
             context.Measure(string.Empty, value);
             if (cidrs)
             {
-                context.Check(string.Empty, Rules.Cidr(value, out var network));
-                families[i] = network.BaseAddress?.AddressFamily;
+                var error = Rules.Cidr(value, out var block);
+                context.Check(string.Empty, error);
+                families[i] = error is null ? block.Family : null;
             }
             else
             {

@@ -181,7 +181,7 @@ internal static class NetworkPolicyValidator
             {
                 context.Error(string.Empty, exceptError);
             }
-            else if (cidrError is null && (!Rules.Contains(cidr, hole) || hole.PrefixLength == cidr.PrefixLength))
+            else if (cidrError is null && (!cidr.Contains(hole) || hole.PrefixLength == cidr.PrefixLength))
             {
                 context.Error(string.Empty, $"Invalid value: \"{except}\": must be a strict subset of `cidr` ({block.Cidr})");
             }

@@ -15,7 +15,7 @@ internal static class NodeValidator
         else
         {
             using var scope = context.Enter("spec");
-            context.Optional("podCIDR", spec.PodCIDR, value => Rules.Cidr(value, out _));
+            context.Optional("podCIDR", spec.PodCIDR, value => Rules.Cidr(value));
             CommonValidation.OnePerFamily(context, "podCIDRs", [.. spec.PodCIDRs], cidrs: true);
             if (spec.PodCIDR is { } primary && spec.PodCIDRs.Count > 0 && spec.PodCIDRs[0] != primary)
             {

@@ -268,9 +268,17 @@ internal static class Rules
     }
 
     /// <summary>A CIDR in canonical form (no host bits set), e.g. <c>10.0.0.0/8</c>.</summary>
-    public static string? Cidr(string value, out IPNetwork network)
+    /// <remarks>
+    /// A canonical IPv4 block (the usual case) is read without allocating; anything else goes through
+    /// <see cref="IPNetwork.TryParse(string?, out IPNetwork)"/>, which also words the error.
+    /// </remarks>
+    public static string? Cidr(string value, out CidrBlock block)
     {
-        network = default;
+        if (TryParseCanonicalIPv4Cidr(value, out block))
+        {
+            return null;
+        }
+
         if (value.Length == 0)
         {
             return "must not be empty";
@@ -287,15 +295,41 @@ internal static class Rules
             return $"must be a CIDR in canonical form, with no host bits set (\"{parsed}\")";
         }
 
-        network = parsed;
+        block = CidrBlock.Of(parsed);
         return null;
     }
 
-    /// <summary>True when <paramref name="inner"/> lies inside <paramref name="outer"/>, same family, prefix at least as long.</summary>
-    public static bool Contains(IPNetwork outer, IPNetwork inner) =>
-        outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily
-        && inner.PrefixLength >= outer.PrefixLength
-        && outer.Contains(inner.BaseAddress);
+    /// <summary>A CIDR in canonical form, as <see cref="Cidr(string, out CidrBlock)"/> reads it.</summary>
+    public static string? Cidr(string value) => Cidr(value, out _);
+
+    /// <summary>
+    /// True for a dotted quad, '/', and a prefix of 0–32 written without leading zeros, with no host bits set: the
+    /// IPv4 blocks <see cref="IPNetwork"/> reads and prints back unchanged.
+    /// </summary>
+    private static bool TryParseCanonicalIPv4Cidr(ReadOnlySpan<char> value, out CidrBlock block)
+    {
+        block = default;
+        var slash = value.IndexOf('/');
+        if (slash < 0 || !TryParseDottedQuad(value[..slash], out var address))
+        {
+            return false;
+        }
+
+        var digits = value[(slash + 1)..];
+        if (digits.Length is 0 or > 2 || (digits.Length == 2 && digits[0] == '0') || !char.IsAsciiDigit(digits[0]) || (digits.Length == 2 && !char.IsAsciiDigit(digits[1])))
+        {
+            return false;
+        }
+
+        var prefix = digits.Length == 1 ? digits[0] - '0' : ((digits[0] - '0') * 10) + (digits[1] - '0');
+        if (prefix > 32 || (prefix < 32 && (address & (uint.MaxValue >> prefix)) != 0))
+        {
+            return false;
+        }
+
+        block = new CidrBlock(AddressFamily.InterNetwork, address, prefix);
+        return true;
+    }
 
     /// <summary>Four decimal parts of 0–255 with no leading zeros (<see cref="IPAddress.TryParse(string?, out IPAddress?)"/> also accepts "10.1" and "010.0.0.1"; Kubernetes does not).</summary>
     private static bool TryParseDottedQuad(ReadOnlySpan<char> value, out uint address)

@@ -77,7 +77,7 @@ internal static class ServiceValidator
             context.Error("loadBalancerSourceRanges", "Forbidden: may only be set on a Service of type LoadBalancer");
         }
 
-        CommonValidation.Strings(context, "loadBalancerSourceRanges", spec.LoadBalancerSourceRanges, static r => Rules.Cidr(r, out _));
+        CommonValidation.Strings(context, "loadBalancerSourceRanges", spec.LoadBalancerSourceRanges, static r => Rules.Cidr(r));
 
         if (spec.ExternalTrafficPolicy is { } etp)
         {

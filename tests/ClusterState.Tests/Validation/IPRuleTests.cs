@@ -5,9 +5,10 @@ using ClusterState.Validation;
 namespace ClusterState.Tests.Validation;
 
 /// <summary>
-/// The IP rules read an IPv4 address without <see cref="IPAddress"/> (no allocation per endpoint address); they must
-/// accept and refuse exactly what the definition on <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> does:
-/// Kubernetes' canonical dotted quad for IPv4, no zone, and the endpoint ranges.
+/// The IP and CIDR rules read IPv4 without <see cref="IPAddress"/> or <see cref="IPNetwork"/> (no allocation per
+/// endpoint address or ipBlock); they must accept and refuse exactly what the definitions on
+/// <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> and <see cref="IPNetwork.TryParse(string?, out IPNetwork)"/>
+/// do, with the same messages: Kubernetes' canonical dotted quad, no zone, the endpoint ranges, canonical blocks.
 /// </summary>
 public sealed class IPRuleTests
 {
@@ -59,6 +60,59 @@ public sealed class IPRuleTests
         }
     }
 
+    private static readonly string[] CidrEdges =
+    [
+        "", "/", "10.0.0.0", "10.0.0.0/", "10.0.0.0/8", "10.0.0.0/08", "10.0.0.0/008", "10.0.0.0/+8", "10.0.0.0/-8", "10.0.0.0/ 8",
+        "10.0.0.0/8 ", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0/32", "10.0.0.1/32", "0.0.0.0/0", "1.0.0.0/0", "10.1/16",
+        "010.0.0.0/8", "10.0.0.0/8/8", "255.255.255.255/32", "255.255.255.254/31", "255.255.255.255/31", "192.168.0.0/16",
+        "192.168.1.0/16", "10.0.0.0/٨", "::/0", "::/128", "2001:db8::/64", "2001:DB8::/64", "2001:db8::1/64",
+        "2001:db8::/129", "2001:db8::/064", "::ffff:10.0.0.0/104", "fe80::%1/64", "10.0.0.0/8%1", "1.2.3.4/32:1",
+    ];
+
+    [Test]
+    public void Cidr_edge_cases_read_as_the_IPNetwork_definition_reads_them()
+    {
+        foreach (var value in CidrEdges)
+        {
+            AssertSameCidr(value);
+        }
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Random_cidrs_read_and_nest_as_the_IPNetwork_definition_says(int seed)
+    {
+        var random = new Random(seed);
+        var valid = new List<(CidrBlock Block, IPNetwork Network)>();
+        for (var n = 0; n < 20_000; n++)
+        {
+            var prefix = random.Next(8) == 0 ? "0" + random.Next(10) : random.Next(0, 36).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var address = random.Next(4) switch
+            {
+                0 => $"10.{random.Next(4)}.0.0",
+                1 => $"{random.Next(256)}.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}",
+                2 => $"2001:db8:{random.Next(4):x}::",
+                _ => $"{random.Next(256)}.0.0.0",
+            };
+            var value = address + "/" + prefix;
+            AssertSameCidr(value);
+            if (Rules.Cidr(value, out var block) is null)
+            {
+                valid.Add((block, IPNetwork.Parse(value)));
+            }
+        }
+
+        for (var n = 0; n < 20_000; n++)
+        {
+            var (outer, outerNetwork) = valid[random.Next(valid.Count)];
+            var (inner, innerNetwork) = valid[random.Next(valid.Count)];
+            var expected = outerNetwork.BaseAddress.AddressFamily == innerNetwork.BaseAddress.AddressFamily
+                && innerNetwork.PrefixLength >= outerNetwork.PrefixLength
+                && outerNetwork.Contains(innerNetwork.BaseAddress);
+            Assert.That(outer.Contains(inner), Is.EqualTo(expected), $"{outerNetwork} contains {innerNetwork}");
+        }
+    }
+
     [Test]
     public void The_parsed_IPv4_address_is_the_one_written()
     {
@@ -86,6 +140,42 @@ public sealed class IPRuleTests
         {
             Assert.That(endpointFamily, Is.EqualTo(expectedAddress!.AddressFamily), $"endpoint family of \"{value}\"");
         }
+    }
+
+    private static void AssertSameCidr(string value)
+    {
+        var expected = ReferenceCidr(value, out var network);
+        Assert.That(Rules.Cidr(value, out var block), Is.EqualTo(expected), $"Cidr(\"{value}\")");
+        Assert.That(Rules.Cidr(value), Is.EqualTo(expected), $"Cidr(\"{value}\")");
+        if (expected is null)
+        {
+            Assert.That(block, Is.EqualTo(CidrBlock.Of(network)), $"block of \"{value}\"");
+            Assert.That(block.Family, Is.EqualTo(network.BaseAddress.AddressFamily));
+        }
+    }
+
+    /// <summary>The CIDR rule as it was written on <see cref="IPNetwork"/>.</summary>
+    private static string? ReferenceCidr(string value, out IPNetwork network)
+    {
+        network = default;
+        if (value.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || ReferenceIP(value[..slash], out _) is not null || !IPNetwork.TryParse(value, out var parsed))
+        {
+            return "must be a valid CIDR value in canonical form, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+        }
+
+        if (!string.Equals(parsed.ToString(), value, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"must be a CIDR in canonical form, with no host bits set (\"{parsed}\")";
+        }
+
+        network = parsed;
+        return null;
     }
 
     /// <summary>The rule as it was written on <see cref="IPAddress"/>.</summary>
