@@ -41,6 +41,7 @@ public static class KubernetesJson
             new SessionAffinityConfigJsonConverter(),
             new ServiceStatusJsonConverter(),
             new EndpointHintsJsonConverter(),
+            new EndpointJsonConverter(),
         },
     };
 
@@ -252,7 +253,7 @@ public static class KubernetesJson
     /// Shapes the generated contracts into Kubernetes' JSON: computed properties left out, empty values omitted,
     /// <c>metadata</c> first.
     /// </summary>
-    private static void Shape(JsonTypeInfo typeInfo)
+    internal static void Shape(JsonTypeInfo typeInfo)
     {
         if (typeInfo.Kind != JsonTypeInfoKind.Object)
         {

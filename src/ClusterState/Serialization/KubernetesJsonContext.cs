@@ -19,6 +19,7 @@ namespace ClusterState.Serialization;
         typeof(SessionAffinityConfigJsonConverter),
         typeof(ServiceStatusJsonConverter),
         typeof(EndpointHintsJsonConverter),
+        typeof(EndpointJsonConverter),
     ])]
 [JsonSerializable(typeof(Service))]
 [JsonSerializable(typeof(Endpoints))]

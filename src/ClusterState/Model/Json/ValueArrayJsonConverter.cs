@@ -31,11 +31,13 @@ public sealed class ValueArrayJsonConverter<T> : JsonConverter<ValueArray<T>>
             throw new JsonException($"Expected an array for a list of {typeof(T).Name}.");
         }
 
-        var item = Cached(options);
+        // Each item goes to its converter in place: JsonSerializer.Deserialize on a nested reader first skips the
+        // value to find its end, so every item (and every list inside it) would be read twice.
+        var converter = Cached(options).Converter;
         var items = new List<T>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            items.Add(JsonSerializer.Deserialize(ref reader, item)!);
+            items.Add(reader.TokenType == JsonTokenType.Null && !converter.HandleNull ? default! : converter.Read(ref reader, typeof(T), options)!);
         }
 
         return items.Count == 0 ? default : new ValueArray<T>([.. items]);
@@ -45,7 +47,7 @@ public sealed class ValueArrayJsonConverter<T> : JsonConverter<ValueArray<T>>
     public override void Write(Utf8JsonWriter writer, ValueArray<T> value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var item = Cached(options);
+        var item = Cached(options).Info;
         writer.WriteStartArray();
         foreach (var element in value.AsSpan())
         {
@@ -55,21 +57,18 @@ public sealed class ValueArrayJsonConverter<T> : JsonConverter<ValueArray<T>>
         writer.WriteEndArray();
     }
 
-    private JsonTypeInfo<T> Cached(JsonSerializerOptions options)
+    private ItemInfo Cached(JsonSerializerOptions options)
     {
         // One reference, read and written whole: a converter shared by several options never mixes them up.
         if (_item is { } cached && ReferenceEquals(cached.Options, options))
         {
-            return cached.Info;
+            return cached;
         }
 
-        var info = Item(options);
-        _item = new ItemInfo(options, info);
-        return info;
+        var info = options.GetTypeInfo(typeof(T)) as JsonTypeInfo<T> ?? throw new JsonException($"No type information for {typeof(T).Name}.");
+        var converter = info.Converter as JsonConverter<T> ?? throw new JsonException($"No converter for {typeof(T).Name}.");
+        return _item = new ItemInfo(options, info, converter);
     }
 
-    private static JsonTypeInfo<T> Item(JsonSerializerOptions options) =>
-        options.GetTypeInfo(typeof(T)) as JsonTypeInfo<T> ?? throw new JsonException($"No type information for {typeof(T).Name}.");
-
-    private sealed record ItemInfo(JsonSerializerOptions Options, JsonTypeInfo<T> Info);
+    private sealed record ItemInfo(JsonSerializerOptions Options, JsonTypeInfo<T> Info, JsonConverter<T> Converter);
 }
