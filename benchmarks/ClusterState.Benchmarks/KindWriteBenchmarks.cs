@@ -6,9 +6,9 @@ namespace ClusterState.Benchmarks;
 
 /// <summary>
 /// An update of each built-in kind added with the kind registry (Pod, Node, Namespace, ServiceCIDR, IPAddress), of
-/// EndpointSlices of 1 and 100 endpoints, of a NetworkPolicy of 100 ipBlocks, and of a kind registered by the program (a Gateway written through
-/// System.Text.Json), beside the same update of a Service in the same run: 1,000 objects of each kind, one writer,
-/// default history.
+/// EndpointSlices of 1 and 100 endpoints, of a NetworkPolicy of 100 ipBlocks, and of a kind registered by the program
+/// (a Gateway written through System.Text.Json), beside the same update of a Service in the same run: 1,000 objects
+/// of each kind, one writer, default history.
 /// </summary>
 [MemoryDiagnoser]
 public class KindWriteBenchmarks

@@ -25,7 +25,8 @@ internal static class RaftReport
 
     public static async Task RunAsync()
     {
-        if (Environment.GetEnvironmentVariable("RAFT_GC_CHILD") == "1" || Environment.GetEnvironmentVariable("RAFT_GC_MODES") == "0")
+        var isChild = Environment.GetEnvironmentVariable("RAFT_GC_CHILD") == "1";
+        if (isChild || Environment.GetEnvironmentVariable("RAFT_GC_MODES") == "0")
         {
             await ThroughputReportAsync();
         }
@@ -38,7 +39,7 @@ internal static class RaftReport
             }
         }
 
-        if (Environment.GetEnvironmentVariable("RAFT_GC_CHILD") == "1" || Environment.GetEnvironmentVariable("RAFT_THROUGHPUT_ONLY") == "1")
+        if (isChild || Environment.GetEnvironmentVariable("RAFT_THROUGHPUT_ONLY") == "1")
         {
             return;
         }

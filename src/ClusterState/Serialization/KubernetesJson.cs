@@ -253,7 +253,7 @@ public static class KubernetesJson
     /// Shapes the generated contracts into Kubernetes' JSON: computed properties left out, empty values omitted,
     /// <c>metadata</c> first.
     /// </summary>
-    internal static void Shape(JsonTypeInfo typeInfo)
+    private static void Shape(JsonTypeInfo typeInfo)
     {
         if (typeInfo.Kind != JsonTypeInfoKind.Object)
         {

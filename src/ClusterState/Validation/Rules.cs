@@ -315,19 +315,12 @@ internal static class Rules
             return false;
         }
 
-        var digits = value[(slash + 1)..];
-        if (digits.Length is 0 or > 2 || (digits.Length == 2 && digits[0] == '0') || !char.IsAsciiDigit(digits[0]) || (digits.Length == 2 && !char.IsAsciiDigit(digits[1])))
+        if (!TryParseDecimal(value[(slash + 1)..], 2, out var prefix) || prefix > 32 || (prefix < 32 && (address & (uint.MaxValue >> (int)prefix)) != 0))
         {
             return false;
         }
 
-        var prefix = digits.Length == 1 ? digits[0] - '0' : ((digits[0] - '0') * 10) + (digits[1] - '0');
-        if (prefix > 32 || (prefix < 32 && (address & (uint.MaxValue >> prefix)) != 0))
-        {
-            return false;
-        }
-
-        block = new CidrBlock(AddressFamily.InterNetwork, address, prefix);
+        block = new CidrBlock(AddressFamily.InterNetwork, address, (int)prefix);
         return true;
     }
 
@@ -338,24 +331,7 @@ internal static class Rules
         var parts = 0;
         foreach (var range in value.Split('.'))
         {
-            var part = value[range];
-            if (parts == 4 || part.Length == 0 || part.Length > 3 || (part.Length > 1 && part[0] == '0'))
-            {
-                return false;
-            }
-
-            var number = 0u;
-            foreach (var c in part)
-            {
-                if (!char.IsAsciiDigit(c))
-                {
-                    return false;
-                }
-
-                number = (number * 10) + (uint)(c - '0');
-            }
-
-            if (number > 255)
+            if (parts == 4 || !TryParseDecimal(value[range], 3, out var number) || number > 255)
             {
                 return false;
             }
@@ -365,6 +341,28 @@ internal static class Rules
         }
 
         return parts == 4;
+    }
+
+    /// <summary>A decimal number of 1 to <paramref name="maxDigits"/> ASCII digits, with no leading zero (but "0" itself).</summary>
+    private static bool TryParseDecimal(ReadOnlySpan<char> digits, int maxDigits, out uint number)
+    {
+        number = 0;
+        if (digits.Length == 0 || digits.Length > maxDigits || (digits.Length > 1 && digits[0] == '0'))
+        {
+            return false;
+        }
+
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            number = (number * 10) + (uint)(c - '0');
+        }
+
+        return true;
     }
 
     private static bool IsDnsLabelBody(ReadOnlySpan<char> value)
